@@ -1,0 +1,168 @@
+/**
+ * @module The reference app's routes (../shared/CONTRACT.md): Hono for routing, Latchkey's
+ * framework-neutral views for everything that touches authentication.
+ */
+import { Hono } from 'hono';
+import type { JSX } from 'hono/jsx/jsx-runtime';
+import { type LatchkeyEnv, latchkeyMiddleware } from '../src/adapters/hono.js';
+import type { User } from '../src/auth/users/user.js';
+import type { RequestContext } from '../src/http/context.js';
+import type { Latchkey } from '../src/latchkey.js';
+import { apiLoginView, apiLogoutView, apiMeView, csrfTokenView } from '../src/views/api.js';
+import { html } from '../src/views/html.js';
+import { loginView } from '../src/views/login.js';
+import { logoutView } from '../src/views/logout.js';
+import { passwordChangeView } from '../src/views/password-change.js';
+import { loginRequired, redirect } from '../src/views/redirects.js';
+import { logoutOthersView, revokeSessionView, sessionsView } from '../src/views/sessions.js';
+import { createTokenView } from '../src/views/tokens.js';
+import { securityHeaders } from './security-headers.js';
+import { stylesheet } from './static.js';
+import { Layout } from './templates/layout.js';
+import {
+  Cart,
+  Dashboard,
+  Home,
+  LoggedOut,
+  LoginForm,
+  LogoutConfirm,
+  PasswordChangeDone,
+  PasswordChangeForm,
+  Sessions,
+} from './templates/pages.js';
+
+type Ctx = RequestContext<User>;
+
+/** Session data key of the cart: extra session data that logout must clear. */
+export const CART_KEY = 'cart';
+const MAX_CART_ITEMS = 50;
+
+/** Renders a whole page: the frame (user, logout button, messages shown once) around `body`. */
+async function renderPage(ctx: Ctx, title: string, body: JSX.Element): Promise<string> {
+  const user = await ctx.user();
+  const messages = (await ctx.messages.consume()).map((m) => ({ tags: m.tags, text: m.text }));
+  const frame = {
+    title,
+    username: user?.username ?? null,
+    csrfToken: user === null ? null : ctx.csrf.getToken(),
+    messages,
+  };
+  return `<!doctype html>${await (<Layout frame={frame}>{body}</Layout>).toString()}`;
+}
+
+function serializeUser(user: User): Record<string, unknown> {
+  return user.toJSON() as unknown as Record<string, unknown>;
+}
+
+/**
+ * Builds the app around a Latchkey instance.
+ * @example
+ * const app = createApp(latchkey);
+ * serve({ fetch: app.fetch, port: 8000 });
+ */
+export function createApp(
+  latchkey: Latchkey<User>,
+  options: { clientIp?: (c: unknown) => string | null } = {},
+) {
+  const app = new Hono<LatchkeyEnv<User>>();
+  app.use(securityHeaders());
+  app.use(latchkeyMiddleware(latchkey, options.clientIp ? { clientIp: options.clientIp } : {}));
+
+  app.get('/static/style.css', (c) => c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+
+  app.get('/', async (c) => {
+    const ctx = c.get('latchkey');
+    const user = await ctx.user();
+    return html(await renderPage(ctx, 'Home', <Home username={user?.username ?? null} />));
+  });
+
+  app.all('/accounts/login/', (c) =>
+    loginView(c.get('latchkey'), {
+      render: (ctx, page) => renderPage(ctx, 'Log in', <LoginForm {...page} />),
+    }),
+  );
+
+  app.all('/accounts/logout/', (c) =>
+    logoutView(c.get('latchkey'), {
+      renderConfirm: (ctx, page) => renderPage(ctx, 'Log out', <LogoutConfirm {...page} />),
+      renderLoggedOut: (ctx) => renderPage(ctx, 'Logged out', <LoggedOut />),
+    }),
+  );
+
+  app.get('/dashboard/', async (c) => {
+    const ctx = c.get('latchkey');
+    const denied = await loginRequired(ctx);
+    if (denied) return denied;
+    const user = (await ctx.user()) as User;
+    const body = <Dashboard username={user.username} lastLogin={user.lastLogin} />;
+    return html(await renderPage(ctx, 'Dashboard', body), { cache: 'never' });
+  });
+
+  app.get('/cart/', async (c) => {
+    const ctx = c.get('latchkey');
+    const items = ((await ctx.session.get(CART_KEY)) as string[] | undefined) ?? [];
+    return html(await renderPage(ctx, 'Cart', <Cart items={items} csrfToken={ctx.csrf.getToken()} />), {
+      cache: 'never',
+    });
+  });
+
+  app.post('/cart/add/', async (c) => {
+    const ctx = c.get('latchkey');
+    const item = ((await ctx.request.form())?.get('item') ?? '').trim().slice(0, 100);
+    if (item === '') return latchkey.errorResponse(ctx.request, 400, 'The "item" field is required.');
+    const items = ((await ctx.session.get(CART_KEY)) as string[] | undefined) ?? [];
+    await ctx.session.set(CART_KEY, [...items, item].slice(-MAX_CART_ITEMS));
+    return redirect('/cart/');
+  });
+
+  app.all('/accounts/password_change/', (c) =>
+    passwordChangeView(c.get('latchkey'), {
+      render: (ctx, page) => renderPage(ctx, 'Password change', <PasswordChangeForm {...page} />),
+      successUrl: '/accounts/password_change/done/',
+    }),
+  );
+
+  app.get('/accounts/password_change/done/', async (c) => {
+    const ctx = c.get('latchkey');
+    const denied = await loginRequired(ctx);
+    if (denied) return denied;
+    return html(await renderPage(ctx, 'Password changed', <PasswordChangeDone />), { cache: 'never' });
+  });
+
+  app.get('/accounts/sessions/', (c) =>
+    sessionsView(c.get('latchkey'), {
+      render: (ctx, page) => renderPage(ctx, 'Your sessions', <Sessions {...page} />),
+    }),
+  );
+  app.all('/accounts/sessions/revoke/', (c) =>
+    revokeSessionView(c.get('latchkey'), { successUrl: '/accounts/sessions/' }),
+  );
+  app.all('/accounts/sessions/logout-others/', (c) =>
+    logoutOthersView(c.get('latchkey'), { successUrl: '/accounts/sessions/' }),
+  );
+
+  app.get('/api/csrf/', (c) => csrfTokenView(c.get('latchkey')));
+  app.all('/api/login/', (c) => apiLoginView(c.get('latchkey'), { serializeUser }));
+  app.get('/api/me/', (c) => apiMeView(c.get('latchkey'), { serializeUser }));
+  app.all('/api/logout/', (c) => apiLogoutView(c.get('latchkey')));
+  app.all('/api/tokens/', (c) => createTokenView(c.get('latchkey')));
+
+  app.notFound((c) => {
+    const ctx = c.get('latchkey');
+    return ctx ? latchkey.errorResponse(ctx.request, 404, 'Not found.') : c.text('Not found.', 404);
+  });
+  app.onError((error, c) => {
+    const ctx = c.get('latchkey');
+    const mapped = ctx ? latchkey.responseForError(ctx.request, error) : null;
+    if (mapped) return mapped;
+    // A bug: log it with its stack on the server, show nothing of it to the client.
+    latchkey.logger.log('error', 'app.unhandled_error', {
+      message: String(error),
+      stack: (error as Error)?.stack,
+    });
+    return ctx
+      ? latchkey.errorResponse(ctx.request, 500, 'Internal server error.')
+      : c.text('Internal server error.', 500);
+  });
+  return app;
+}

@@ -1,0 +1,93 @@
+/**
+ * @module Wires the reference app (and its tests) together from a configuration: the database
+ * (migrated), the session store chosen by `SESSION_ENGINE`, users, the audit log fed by the
+ * authentication events, and the Latchkey instance.
+ */
+import type { Kysely } from 'kysely';
+import { AuditLog } from '../src/audit/log.js';
+import { recordAuthEvents } from '../src/audit/subscribe.js';
+import { TokenRepository } from '../src/auth/tokens/repository.js';
+import type { PasswordService } from '../src/auth/types.js';
+import { UserRepository } from '../src/auth/users/repository.js';
+import type { User } from '../src/auth/users/user.js';
+import type { Clock } from '../src/core/clock.js';
+import type { Logger } from '../src/core/logger.js';
+import type { Settings } from '../src/core/settings.js';
+import { openDatabase } from '../src/db/connect.js';
+import { migrateToLatest } from '../src/db/migrate.js';
+import type { Database } from '../src/db/schema.js';
+import { createLatchkey, type Latchkey } from '../src/latchkey.js';
+import { openSessionStore } from '../src/stores/from-settings.js';
+
+/** What the app runs on. */
+export interface Runtime {
+  readonly db: Kysely<Database>;
+  readonly users: UserRepository;
+  readonly audit: AuditLog;
+  readonly tokens: TokenRepository;
+  readonly latchkey: Latchkey<User>;
+  close(): Promise<void>;
+}
+
+/** Options of {@link createRuntime}. */
+export interface RuntimeOptions {
+  readonly settings: Settings;
+  readonly databaseUrl: string;
+  /** For `SESSION_ENGINE=redis` and `cached_db`; `redis://127.0.0.1:6379/0` by default. */
+  readonly redisUrl?: string;
+  /** Redis key prefix (tests give each run its own). */
+  readonly redisPrefix?: string;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Password hashing; argon2id by default (tests pass a fast PBKDF2 service). */
+  readonly passwords?: PasswordService;
+}
+
+/**
+ * Opens and migrates the database and builds everything on top of it.
+ * @example
+ * const runtime = await createRuntime({ settings, databaseUrl: 'sqlite:./data/latchkey.sqlite3' });
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { db } = await openDatabase(options.databaseUrl);
+  try {
+    await migrateToLatest(db);
+    const clock = options.clock;
+    const sessionStore = await openSessionStore({
+      engine: options.settings.SESSION_ENGINE,
+      db,
+      redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379/0',
+      signing: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
+      ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
+      ...(clock ? { clock } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+    });
+    const users = new UserRepository(db, clock ? { clock } : {});
+    const audit = new AuditLog(db, clock ? { clock } : {});
+    const tokens = new TokenRepository(db, clock ? { clock } : {});
+    const latchkey = createLatchkey<User>({
+      settings: options.settings,
+      sessionStore,
+      users,
+      tokens,
+      ...(clock ? { clock } : {}),
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(options.passwords ? { passwords: options.passwords } : {}),
+    });
+    recordAuthEvents(latchkey.events, audit);
+    return {
+      db,
+      users,
+      audit,
+      tokens,
+      latchkey,
+      async close() {
+        await sessionStore.close();
+        await db.destroy().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    await db.destroy().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * @module Security headers on every response of the reference app: no framing (the logout button
+ * cannot be clickjacked), a strict Content-Security-Policy, no MIME sniffing, no cross-origin
+ * Referer leaks, and HSTS once the request came over HTTPS. OWASP Secure Headers Project.
+ */
+import type { MiddlewareHandler } from 'hono';
+
+/** The app's Content-Security-Policy: only its own resources, forms post only to itself. */
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/**
+ * One year, subdomains included (OWASP HTTP Strict Transport Security Cheat Sheet): with
+ * `includeSubDomains` a plain-HTTP sibling cannot be used to plant cookies on this host.
+ * No `preload`: that is a commitment for the domain's owner to make, not a library default.
+ */
+export const STRICT_TRANSPORT_SECURITY = 'max-age=31536000; includeSubDomains';
+
+const always: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+/**
+ * Sets the headers unless a route already set them. HSTS only on HTTPS responses: RFC 6797 7.2
+ * forbids it over plain HTTP, where an attacker could strip or forge it anyway.
+ * @example
+ * app.use(securityHeaders());
+ */
+export function securityHeaders(): MiddlewareHandler {
+  return async (c, next) => {
+    await next();
+    const headers = c.res.headers;
+    for (const [name, value] of Object.entries(always)) if (!headers.has(name)) headers.set(name, value);
+    if (new URL(c.req.url).protocol === 'https:' && !headers.has('Strict-Transport-Security'))
+      headers.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * @module Child processes of a benchmark run: a free port, a server started as
+ * `node --import tsx bench/servers/<file>.ts` that says `ready` when it listens, and stopping it
+ * (SIGTERM, then SIGKILL if it lingers). Only processes this module started are ever signalled.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+
+/** A port nobody listens on right now (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const address = probe.address();
+  probe.close();
+  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
+  return address.port;
+}
+
+/** A running child process and how to stop it. */
+export interface RunningProcess {
+  readonly pid: number;
+  /** The last lines it wrote to standard output. */
+  stdout(): string;
+  /** The last lines it wrote to standard error, for failure messages. */
+  stderr(): string;
+  /** Sends `signal` to this process (e.g. SIGUSR2 to start a server's profiler). */
+  signal(signal: NodeJS.Signals): void;
+  stop(): Promise<void>;
+}
+
+/** Starts `command`, resolves once a line of its standard output matches `readyLine`. */
+export async function startProcess(
+  command: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; readyLine: RegExp; label: string; timeoutMs?: number },
+): Promise<RunningProcess> {
+  const child = spawn(command, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let errors = '';
+  let out = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString()).slice(-4_000);
+  });
+  const running: RunningProcess = {
+    pid: child.pid ?? -1,
+    stdout: () => out,
+    stderr: () => errors,
+    signal: (signal) => {
+      child.kill(signal);
+    },
+    stop: () => stopChild(child),
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stopChild(child);
+      reject(new Error(`${options.label}: not ready after ${options.timeoutMs ?? 60_000} ms\n${errors}`));
+    }, options.timeoutMs ?? 60_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out = (out + chunk.toString()).slice(-4_000);
+      if (options.readyLine.test(out)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${options.label}: exited (${signal ?? code}) before it was ready\n${errors}`));
+    });
+  });
+  child.removeAllListeners('exit');
+  return running;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** A benchmark server (one contender) listening on 127.0.0.1. */
+export interface RunningServer extends RunningProcess {
+  readonly origin: string;
+}
+
+/**
+ * Starts `bench/servers/<file>` with `env`, on a free port, in production mode.
+ * @example
+ * const server = await startServer('bench/servers/latchkey.ts', { STORE: 'redis', ... });
+ */
+export async function startServer(
+  script: string,
+  env: Readonly<Record<string, string>>,
+  options: { label: string; nodeFlags?: readonly string[] },
+): Promise<RunningServer> {
+  const port = await freePort();
+  const child = await startProcess(
+    process.execPath,
+    [...(options.nodeFlags ?? []), '--import', 'tsx', script],
+    {
+      env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
+      readyLine: /^ready$/m,
+      label: options.label,
+    },
+  );
+  return { ...child, origin: `http://127.0.0.1:${port}` };
+}

@@ -1,0 +1,50 @@
+/**
+ * @module The session stores Latchkey's benchmark server can run on, chosen by `STORE`: `memory`,
+ * `sqlite` (the users' database file), `redis`, and `cached-db` (SQLite behind a Redis copy).
+ * PostgreSQL slots in here once a PostgreSQL dialect exists.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../../src/db/schema.js';
+import type { SessionStore } from '../../src/sessions/store.js';
+import { CachedDbSessionStore } from '../../src/stores/cached-db.js';
+import { MemorySessionStore } from '../../src/stores/memory.js';
+import { createRedisSessionStore } from '../../src/stores/redis.js';
+import { KyselySessionStore } from '../../src/stores/sql.js';
+
+/** The `STORE` values this server understands. */
+export const LATCHKEY_STORES = ['memory', 'sqlite', 'redis', 'cached-db'] as const;
+export type LatchkeyStoreKind = (typeof LATCHKEY_STORES)[number];
+
+/** Parses `STORE`; `null` for anything else. */
+export function parseStoreKind(value: string | undefined): LatchkeyStoreKind | null {
+  return (LATCHKEY_STORES as readonly string[]).includes(value ?? '') ? (value as LatchkeyStoreKind) : null;
+}
+
+/**
+ * Opens the store `kind` names. `db` is the migrated database that also holds the users.
+ * @example
+ * const store = await openLatchkeyStore('redis', { db, redisUrl: 'redis://127.0.0.1:6390/0' });
+ */
+export async function openLatchkeyStore(
+  kind: LatchkeyStoreKind,
+  options: { db: Kysely<Database>; redisUrl: string | undefined },
+): Promise<SessionStore> {
+  const redisUrl = (): string => {
+    if (options.redisUrl === undefined) throw new Error(`STORE=${kind} needs REDIS_URL`);
+    return options.redisUrl;
+  };
+  switch (kind) {
+    case 'memory':
+      // Room for every session a run creates: eviction would turn into logouts mid-run.
+      return new MemorySessionStore({ maxEntries: 1_000_000 });
+    case 'sqlite':
+      return new KyselySessionStore({ db: options.db });
+    case 'redis':
+      return createRedisSessionStore({ url: redisUrl(), prefix: 'bench:session:' });
+    case 'cached-db':
+      return new CachedDbSessionStore({
+        db: new KyselySessionStore({ db: options.db }),
+        cache: await createRedisSessionStore({ url: redisUrl(), prefix: 'bench:cache:' }),
+      });
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * @module The Fastify adapter (Fastify 5): a plugin that checks the host (`onRequest`), parses
+ * urlencoded forms within `DATA_UPLOAD_MAX_MEMORY_SIZE`, checks CSRF once the body is parsed
+ * (`preHandler`), gives each request a lazily built context (`request.latchkey`), and commits the
+ * session before the reply goes out (`onSend`); plus an error handler for `setErrorHandler`.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { AuthUser } from '../auth/types.js';
+import { ConfigurationError, LatchkeyError } from '../core/errors.js';
+import type { RequestContext } from '../http/context.js';
+import { formObject, requestUrl } from '../http/node.js';
+import { finishHead, refuseHost } from '../http/node-commit.js';
+import { headerEntries, headersFromNode } from '../http/node-response.js';
+import {
+  BadRequestError,
+  decodeUtf8,
+  type HttpRequest,
+  isJsonMediaType,
+  mediaTypeOf,
+} from '../http/request.js';
+import type { Latchkey } from '../latchkey.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** This request's Latchkey context (session, user, CSRF, messages); set by `latchkeyFastify`. */
+    readonly latchkey: RequestContext;
+  }
+}
+
+/** Options of {@link latchkeyFastify}. */
+export interface FastifyAdapterOptions {
+  /** The app-wide instance from `createLatchkey`. */
+  readonly latchkey: Latchkey<AuthUser>;
+  /** Routes that skip the CSRF check (webhooks, token-authenticated APIs). Decide narrowly. */
+  csrfExempt?(request: HttpRequest): boolean;
+  /** The client's address; `request.ip` by default (which follows Fastify's `trustProxy`). */
+  clientIp?(request: FastifyRequest): string | null;
+}
+
+const FORM = 'application/x-www-form-urlencoded';
+// RFC 9110 section 9.2.1: the safe methods; everything else needs proof of origin (INVARIANTS 6).
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const forms = new WeakMap<FastifyRequest, URLSearchParams>();
+const requests = new WeakMap<FastifyRequest, HttpRequest>();
+const contexts = new WeakMap<FastifyRequest, RequestContext>();
+const committed = new WeakSet<FastifyRequest>();
+
+function validate(options: FastifyAdapterOptions, fastify: FastifyInstance): FastifyAdapterOptions {
+  const problems: string[] = [];
+  const { latchkey, csrfExempt, clientIp } = options ?? {};
+  if (typeof latchkey?.begin !== 'function' || typeof latchkey?.finish !== 'function') {
+    problems.push('latchkeyFastify: option "latchkey" must be the instance returned by createLatchkey()');
+  }
+  for (const [name, value] of Object.entries({ csrfExempt, clientIp })) {
+    if (value !== undefined && typeof value !== 'function') {
+      problems.push(`latchkeyFastify: option "${name}" must be a function, got ${typeof value}`);
+    }
+  }
+  if (fastify.hasContentTypeParser(FORM)) {
+    problems.push(
+      `latchkeyFastify: a parser for ${FORM} is already registered (@fastify/formbody?); remove it — Latchkey parses forms itself, within DATA_UPLOAD_MAX_MEMORY_SIZE, and request.body keeps the same shape`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return options;
+}
+
+function fromFastifyRequest(request: FastifyRequest, clientIp: string | null): HttpRequest | null {
+  const url = requestUrl(request.protocol, request.host, request.url);
+  if (url === null) return null;
+  const header = (name: string): string | null => {
+    const value = request.headers[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  };
+  const type = (): string => mediaTypeOf(header('content-type'));
+  return {
+    method: request.method.toUpperCase(),
+    url,
+    header,
+    clientIp,
+    // Fastify parses bodies between `onRequest` and `preHandler`; both read what it parsed.
+    form: () => Promise.resolve(type() === FORM ? (forms.get(request) ?? null) : null),
+    async json(): Promise<unknown> {
+      if (!isJsonMediaType(type())) {
+        throw new BadRequestError(400, 'Expected a JSON body (Content-Type: application/json)');
+      }
+      return request.body;
+    },
+  };
+}
+
+function setReplyHeaders(reply: FastifyReply, headers: Headers): void {
+  for (const name of Object.keys(reply.getHeaders())) if (!headers.has(name)) reply.removeHeader(name);
+  reply.removeHeader('set-cookie');
+  for (const [name, value] of headerEntries(headers)) reply.header(name, value);
+}
+
+async function discard(payload: unknown): Promise<void> {
+  if (payload instanceof Response) await payload.body?.cancel();
+  else if (typeof payload === 'object' && payload !== null && 'destroy' in payload) {
+    (payload as { destroy(): void }).destroy();
+  }
+}
+
+/** The reply's payload after the commit: the same with the session's headers, or a replacement. */
+async function commitReply(
+  latchkey: Latchkey<AuthUser>,
+  ctx: RequestContext,
+  reply: FastifyReply,
+  payload: unknown,
+): Promise<unknown> {
+  const web = payload instanceof Response ? payload : null;
+  const status = web?.status ?? reply.statusCode;
+  const headers = web === null ? headersFromNode(reply.getHeaders()) : web.headers;
+  const out = await finishHead(latchkey, ctx, new Response(null, { status, headers }));
+  if (out.body === null && out.status === status) {
+    if (web === null) {
+      setReplyHeaders(reply, out.headers);
+      return payload;
+    }
+    return new Response(web.body, { status, statusText: web.statusText, headers: out.headers });
+  }
+  // The session could not be saved (400 after a concurrent logout, 503): the handler's answer is void.
+  await discard(payload);
+  for (const name of Object.keys(reply.getHeaders())) reply.removeHeader(name);
+  return out;
+}
+
+async function plugin(fastify: FastifyInstance, rawOptions: FastifyAdapterOptions): Promise<void> {
+  const { latchkey, csrfExempt, clientIp } = validate(rawOptions, fastify);
+  const maxBodySize = latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE;
+  const context = (request: FastifyRequest): RequestContext | null => {
+    const known = contexts.get(request);
+    if (known !== undefined) return known;
+    const http = requests.get(request);
+    if (http === undefined) return null;
+    const ctx = latchkey.begin(http);
+    contexts.set(request, ctx);
+    return ctx;
+  };
+  fastify.decorateRequest('latchkey', {
+    getter(this: FastifyRequest): RequestContext {
+      const ctx = context(this);
+      if (ctx !== null) return ctx;
+      throw new LatchkeyError(
+        'LATCHKEY_ADAPTER_MISSING',
+        'request.latchkey is set by latchkeyFastify in onRequest',
+      );
+    },
+  });
+  fastify.addContentTypeParser(FORM, { parseAs: 'buffer', bodyLimit: maxBodySize }, (request, body, done) => {
+    try {
+      const form = new URLSearchParams(decodeUtf8(body as Buffer));
+      forms.set(request, form);
+      done(null, formObject(form));
+    } catch (error) {
+      done(error as Error);
+    }
+  });
+  fastify.addHook('onRequest', async (request, reply) => {
+    const http = fromFastifyRequest(request, clientIp ? clientIp(request) : request.ip);
+    if (http === null || !latchkey.hostAllowed(http)) return reply.send(refuseHost(latchkey, http));
+    requests.set(request, http);
+  });
+  fastify.addHook('preHandler', async (request, reply) => {
+    const http = requests.get(request);
+    if (http === undefined || SAFE_METHODS.has(http.method) || csrfExempt?.(http)) return;
+    const ctx = context(request);
+    const rejection = ctx === null ? null : await latchkey.checkCsrf(ctx);
+    if (rejection !== null) return reply.send(rejection);
+  });
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    const ctx = contexts.get(request);
+    // Once only: an error reply after a failed commit goes out as it is, with no session cookie.
+    if (ctx === undefined || committed.has(request)) return payload;
+    committed.add(request);
+    return commitReply(latchkey, ctx, reply, payload);
+  });
+}
+
+/**
+ * The Fastify plugin. Register it at the root, before the routes; the options are checked at once.
+ * @example
+ * await app.register(latchkeyFastify, { latchkey });
+ * app.setErrorHandler(latchkeyErrorHandler(latchkey));
+ * app.get('/dashboard/', async (request, reply) => {
+ *   const user = await request.latchkey.user();
+ *   if (user === null) return reply.redirect(loginUrlFor(request.latchkey));
+ *   return `Hello ${user.username}`;
+ * });
+ */
+export const latchkeyFastify = fp(plugin, { fastify: '5.x', name: 'latchkey' });
+
+/**
+ * The request's context typed with the app's user, from the instance that built it.
+ * @example
+ * const user = await contextOf(latchkey, request).user(); // User | null
+ */
+export function contextOf<User extends AuthUser>(
+  latchkey: Latchkey<User>,
+  request: FastifyRequest,
+): RequestContext<User> {
+  const ctx = request.latchkey;
+  if (ctx.app !== latchkey) {
+    throw new LatchkeyError(
+      'LATCHKEY_ADAPTER_MISSING',
+      'This request was set up by another Latchkey instance.',
+    );
+  }
+  // Sound: this instance built the context, so its user type is the instance's.
+  return ctx as RequestContext<User>;
+}
+
+/** A 4xx Fastify (or a route) raised with a `statusCode`: Fastify shows those messages too. */
+function clientError(error: unknown): { status: number; message: string } | null {
+  if (typeof error !== 'object' || error === null) return null;
+  const { statusCode, message } = error as Record<string, unknown>;
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode > 499) return null;
+  return { status: statusCode, message: typeof message === 'string' ? message : 'Bad request.' };
+}
+
+/**
+ * A `setErrorHandler` handler for the errors Latchkey knows: a malformed body (400) or one too
+ * large (413, Fastify's `bodyLimit` included), an interrupted session (400), an unavailable store
+ * (503, INVARIANTS 10), and other 4xx. Anything else is rethrown to Fastify's default handler (a
+ * 500; nothing is saved).
+ * @example
+ * app.setErrorHandler(latchkeyErrorHandler(latchkey));
+ */
+export function latchkeyErrorHandler<User extends AuthUser>(
+  latchkey: Latchkey<User>,
+): (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, request, reply) => {
+    const http = requests.get(request) ?? null;
+    const exposed = clientError(error);
+    const mapped =
+      http === null
+        ? null
+        : (latchkey.responseForError(http, error) ??
+          (exposed === null ? null : latchkey.errorResponse(http, exposed.status, exposed.message)));
+    if (mapped === null) throw error;
+    return reply.send(mapped);
+  };
+}

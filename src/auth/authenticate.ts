@@ -1,0 +1,49 @@
+/**
+ * @module `authenticate` (Django's ModelBackend): one hash for every attempt, and one failure
+ * for an unknown user, a wrong password and an inactive account alike.
+ */
+import type { RequestContext } from '../http/context.js';
+import type { AuthUser } from './types.js';
+
+/** Credentials as typed by the user. */
+export interface Credentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+/**
+ * Returns the user whose credentials these are, or `null`. Fires `userLoginFailed` (password
+ * redacted) on failure; rehashes a password stored with a weaker hasher on success.
+ * @example
+ * const user = await authenticate(ctx, { username, password });
+ * if (user) await login(ctx, user);
+ */
+export async function authenticate<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  credentials: Credentials,
+): Promise<User | null> {
+  const { app } = ctx;
+  const user = await app.users.getByUsername(credentials.username);
+  let authenticated: User | null = null;
+  if (user === null) {
+    // Django ticket #20760: without this, response time tells which usernames exist.
+    await app.passwords.harden(credentials.password);
+  } else {
+    // The hash is checked even for inactive users, so that timing does not tell them apart.
+    const { valid, mustUpdate } = await app.passwords.check(credentials.password, user.password);
+    if (valid && user.isActive) {
+      authenticated = user;
+      if (mustUpdate) {
+        await app.users.setPassword(user.id, await app.passwords.make(credentials.password));
+        authenticated = (await app.users.getById(user.id)) ?? user;
+      }
+    }
+  }
+  if (authenticated === null) {
+    await app.events.emit('userLoginFailed', {
+      credentials: { username: credentials.username, password: '********' },
+      origin: ctx.origin(),
+    });
+  }
+  return authenticated;
+}

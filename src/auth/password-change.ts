@@ -1,0 +1,50 @@
+/**
+ * @module Changing a password: the new hash is stored, every other session of the user ends at
+ * once (not only at its next request), and this session survives with a new key (INVARIANTS 5;
+ * Django's `update_session_auth_hash`).
+ */
+import { AUTH_HASH_KEY, type RequestContext } from '../http/context.js';
+import { AUTH_USER_ID_KEY } from '../sessions/session.js';
+import type { AuthUser } from './types.js';
+
+/**
+ * Keeps the current session logged in after `user`'s password changed: new key, new hash.
+ * @example
+ * await updateSessionAuthHash(ctx, updatedUser);
+ */
+export async function updateSessionAuthHash<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  user: User,
+): Promise<void> {
+  await ctx.session.cycleKey();
+  if ((await ctx.session.get(AUTH_USER_ID_KEY)) === user.id) {
+    await ctx.session.set(AUTH_HASH_KEY, ctx.app.sessionAuthHash(user));
+    ctx.setUser(user);
+  }
+}
+
+/**
+ * Sets `user`'s password to `newPassword`, ends the user's other sessions, and keeps this one.
+ * Returns the updated user.
+ */
+export async function changePassword<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  user: User,
+  newPassword: string,
+): Promise<User> {
+  const { app } = ctx;
+  // Resolve the request's user under the old password first: afterwards its hash no longer matches.
+  await ctx.user();
+  await app.users.setPassword(user.id, await app.passwords.make(newPassword));
+  const updated = (await app.users.getById(user.id)) ?? user;
+  await updateSessionAuthHash(ctx, updated);
+  // The hash check would end them at their next request; deleting them now leaves nothing to replay.
+  await app.engine.store.deleteUserSessions(
+    user.id,
+    ctx.session.key === null ? {} : { except: ctx.session.key },
+  );
+  // API tokens are credentials too: a password change (often after a compromise) revokes them all.
+  await app.tokens?.revokeAll(user.id);
+  await app.events.emit('passwordChanged', { user: updated, origin: ctx.origin() });
+  return updated;
+}

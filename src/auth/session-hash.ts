@@ -1,0 +1,36 @@
+/**
+ * @module The session auth hash (Django's `get_session_auth_hash`): an HMAC of the stored password
+ * hash, kept in the session at login and compared on every request, so that a password change
+ * ends every other session of the user (INVARIANTS 5).
+ */
+import { constantTimeEquals, type SigningKeys, saltedHmac } from '../core/signing.js';
+import type { AuthUser } from './types.js';
+
+const SALT = 'latchkey.auth.AbstractBaseUser.get_session_auth_hash';
+
+/** The hash of `user`'s current password under `secret`, as hex. */
+export function sessionAuthHash(user: Pick<AuthUser, 'password'>, secret: string): string {
+  return saltedHmac(SALT, user.password, secret).toString('hex');
+}
+
+/** How a stored hash compares with the user's current password. */
+export type SessionHashMatch = 'current' | 'fallback' | 'mismatch';
+
+/**
+ * Compares a session's stored hash with `user`'s, in constant time, trying the secret and then
+ * its fallbacks; `'fallback'` means the session is genuine but should be re-hashed with the current key.
+ * @example
+ * if (verifySessionAuthHash(stored, user, keys) === 'mismatch') await session.flush();
+ */
+export function verifySessionAuthHash(
+  stored: unknown,
+  user: Pick<AuthUser, 'password'>,
+  keys: SigningKeys,
+): SessionHashMatch {
+  if (typeof stored !== 'string') return 'mismatch';
+  if (constantTimeEquals(stored, sessionAuthHash(user, keys.secret))) return 'current';
+  let fallback = false;
+  for (const key of keys.fallbacks ?? [])
+    fallback = constantTimeEquals(stored, sessionAuthHash(user, key)) || fallback;
+  return fallback ? 'fallback' : 'mismatch';
+}

@@ -1,0 +1,56 @@
+/**
+ * @module `latchkey changepassword <username>`: sets a user's password (Django's
+ * `changepassword`) and ends every session of that user at once (INVARIANTS 5).
+ */
+import { parseArgs } from 'node:util';
+import { AuditLog } from '../audit/log.js';
+import { makePassword } from '../auth/hashers/index.js';
+import { TokenRepository } from '../auth/tokens/repository.js';
+import { UserRepository } from '../auth/users/repository.js';
+import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
+import { withDatabase, withSessionStore } from './database.js';
+import { readNewPassword } from './password-input.js';
+
+/** How `changepassword` is called. */
+export const CHANGEPASSWORD_USAGE = 'changepassword <username> [--password-stdin]';
+
+/**
+ * Changes the password of an existing user. The session auth hash would end the user's other
+ * sessions at their next request; deleting the rows now leaves nothing to replay. (Sessions kept
+ * outside the database, e.g. in Redis, end through the hash check.)
+ * @example
+ * // printf 'a new long password\n' | latchkey changepassword alice --password-stdin
+ * await changepasswordCommand({ argv: ['alice', '--password-stdin'], env, stdin, stdout, stderr });
+ */
+export async function changepasswordCommand(ctx: CliContext): Promise<number> {
+  const { values, positionals } = parseUsage(CHANGEPASSWORD_USAGE, () =>
+    parseArgs({
+      args: [...ctx.argv],
+      allowPositionals: true,
+      options: { 'password-stdin': { type: 'boolean', default: false } },
+    }),
+  );
+  const name = onePositional(positionals, 'username', CHANGEPASSWORD_USAGE);
+  return withDatabase(ctx, async (db) => {
+    const users = new UserRepository(db, { clock: ctx.clock });
+    const user = await users.getByUsername(name);
+    if (user === null) throw new CliError(`user "${name}" does not exist`);
+    ctx.stderr.write(`Changing password for user "${user.username}"\n`);
+    const password = await readNewPassword(ctx, {
+      fromStdin: values['password-stdin'],
+      username: user.username,
+    });
+    await users.setPassword(user.id, await makePassword(password));
+    const ended = await withSessionStore(ctx, db, (store) => store.deleteUserSessions(user.id));
+    await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);
+    const audit = new AuditLog(db, { clock: ctx.clock });
+    const who = { userId: user.id, username: user.username };
+    await audit.record({ event: 'password_changed', ...who, detail: { via: 'cli' } });
+    if (ended > 0)
+      await audit.record({ event: 'sessions_revoked', ...who, detail: { via: 'cli', count: ended } });
+    ctx.stdout.write(
+      `Password changed for user "${user.username}"; ${ended} session${ended === 1 ? '' : 's'} ended.\n`,
+    );
+    return EXIT.ok;
+  });
+}

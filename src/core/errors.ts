@@ -1,0 +1,69 @@
+/** @module Typed errors with stable string codes; each keeps its `cause`. */
+
+/** Base class of every error Latchkey throws on purpose. `code` is stable and safe to log. */
+export class LatchkeyError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** One or more settings are invalid. `problems` lists each as `NAME: reason`. */
+export class ConfigurationError extends LatchkeyError {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super('LATCHKEY_CONFIGURATION', `Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.problems = problems;
+  }
+}
+
+/** A signed value failed verification. The message never contains the value or a key. */
+export class BadSignatureError extends LatchkeyError {
+  constructor(message = 'Signature does not match', options?: { cause?: unknown }) {
+    super('LATCHKEY_BAD_SIGNATURE', message, options);
+  }
+}
+
+/** A signed value was genuine but older than the allowed age. */
+export class SignatureExpiredError extends BadSignatureError {
+  override readonly code: string = 'LATCHKEY_SIGNATURE_EXPIRED';
+}
+
+/** Store protocol: `create` found the key already taken. The core retries with a fresh key. */
+export class CreateError extends LatchkeyError {
+  constructor(message = 'Session key already exists') {
+    super('LATCHKEY_STORE_CREATE', message);
+  }
+}
+
+/** Store protocol: `save` found no record to update (it was deleted, e.g. by a concurrent logout). */
+export class UpdateError extends LatchkeyError {
+  constructor(message = 'Session record no longer exists') {
+    super('LATCHKEY_STORE_UPDATE', message);
+  }
+}
+
+/**
+ * The request's session was deleted before the request completed, e.g. by a logout in a
+ * concurrent request. The HTTP layer answers it with 400 (Django's `SessionInterrupted`).
+ */
+export class SessionInterruptedError extends LatchkeyError {
+  readonly status = 400;
+  constructor(options?: { cause?: unknown }) {
+    super(
+      'LATCHKEY_SESSION_INTERRUPTED',
+      "The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.",
+      options,
+    );
+  }
+}
+
+/** A store or database could not answer. Fail closed: the HTTP layer answers 503 (INVARIANTS 10). */
+export class StoreUnavailableError extends LatchkeyError {
+  readonly status = 503;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('LATCHKEY_STORE_UNAVAILABLE', message, options);
+  }
+}

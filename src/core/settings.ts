@@ -1,0 +1,181 @@
+/**
+ * @module One typed, frozen settings object with Django's names and defaults, validated once.
+ *
+ * Build it with {@link defineSettings} (from code) or {@link settingsFromEnv} (from environment
+ * variables, in `settings-env.ts`); both report every problem at once, each naming its setting.
+ */
+import { ConfigurationError } from './errors.js';
+import { settingKinds, settingsProblems } from './settings-checks.js';
+
+export {
+  MIN_SECRET_KEY_LENGTH,
+  type SettingKind,
+  settingKinds,
+  settingsProblems,
+} from './settings-checks.js';
+
+/** `SameSite` attribute values; `false` omits the attribute. */
+export type SameSite = 'Lax' | 'Strict' | 'None' | false;
+
+/** Every setting Latchkey reads. Names and defaults are Django's unless noted. */
+export interface Settings {
+  /**
+   * `production` switches the cookies to `__Host-` names, `Secure` and `SameSite=Lax`, and refuses
+   * settings that contradict that (`DEBUG`, insecure cookies). From the `LATCHKEY_PROFILE` variable.
+   */
+  readonly PROFILE: 'development' | 'production';
+  /** Development mode: allows a missing or short `SECRET_KEY`. Never enable in production. */
+  readonly DEBUG: boolean;
+  /** The key that signs sessions, CSRF-free cookies, messages and auth hashes. */
+  readonly SECRET_KEY: string;
+  /** Older keys still accepted when verifying, newest first, so a rotation logs nobody out. */
+  readonly SECRET_KEY_FALLBACKS: readonly string[];
+  /** Hosts accepted in `Host` and as redirect targets. `*` accepts any host (not recommended). */
+  readonly ALLOWED_HOSTS: readonly string[];
+
+  readonly SESSION_ENGINE: 'db' | 'redis' | 'cached_db' | 'signed_cookies' | 'memory';
+  readonly SESSION_COOKIE_NAME: string;
+  /** Seconds a session lives (two weeks). */
+  readonly SESSION_COOKIE_AGE: number;
+  readonly SESSION_COOKIE_DOMAIN: string | null;
+  readonly SESSION_COOKIE_PATH: string;
+  readonly SESSION_COOKIE_SECURE: boolean;
+  readonly SESSION_COOKIE_HTTPONLY: boolean;
+  readonly SESSION_COOKIE_SAMESITE: SameSite;
+  readonly SESSION_EXPIRE_AT_BROWSER_CLOSE: boolean;
+  readonly SESSION_SAVE_EVERY_REQUEST: boolean;
+  /** Seconds without a request that end a session (OWASP: idle timeout); 0 turns it off. */
+  readonly SESSION_IDLE_TIMEOUT: number;
+  /** Seconds after its creation (login) that a session ends, however active; 0 turns it off. */
+  readonly SESSION_ABSOLUTE_TIMEOUT: number;
+
+  readonly CSRF_COOKIE_NAME: string;
+  /** Seconds the CSRF cookie lives (one year). */
+  readonly CSRF_COOKIE_AGE: number;
+  readonly CSRF_COOKIE_DOMAIN: string | null;
+  readonly CSRF_COOKIE_PATH: string;
+  readonly CSRF_COOKIE_SECURE: boolean;
+  readonly CSRF_COOKIE_HTTPONLY: boolean;
+  readonly CSRF_COOKIE_SAMESITE: SameSite;
+  /** Header carrying the token for AJAX calls. Django's `HTTP_X_CSRFTOKEN` is `X-CSRFToken`. */
+  readonly CSRF_HEADER_NAME: string;
+  /** Form field carrying the token. Fixed in Django; configurable here. */
+  readonly CSRF_FIELD_NAME: string;
+  /** Origins (`https://example.com`, `https://*.example.com`) trusted for unsafe requests. */
+  readonly CSRF_TRUSTED_ORIGINS: readonly string[];
+
+  readonly LOGIN_URL: string;
+  readonly LOGIN_REDIRECT_URL: string;
+  /** Where logout redirects when no safe `next` is given; `null` renders the logged-out page. */
+  readonly LOGOUT_REDIRECT_URL: string | null;
+  /** `Clear-Site-Data` directives sent on logout; empty sends none. */
+  readonly LOGOUT_CLEAR_SITE_DATA: readonly string[];
+  /** Largest request body read, in bytes (Django's `DATA_UPLOAD_MAX_MEMORY_SIZE`). */
+  readonly DATA_UPLOAD_MAX_MEMORY_SIZE: number;
+
+  /** Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` entries are believed. */
+  readonly TRUSTED_PROXIES: readonly string[];
+  /** Whether failed logins slow down further attempts (see `auth/throttle.ts`). */
+  readonly LOGIN_THROTTLE_ENABLED: boolean;
+  /** Failures allowed per (username, client IP) pair before delays start. */
+  readonly LOGIN_THROTTLE_FREE_ATTEMPTS: number;
+  /** Failures allowed per client IP, over all usernames, before delays start. */
+  readonly LOGIN_THROTTLE_IP_FREE_ATTEMPTS: number;
+  /** Failures allowed per username, over all client IPs, before delays start (the global ceiling). */
+  readonly LOGIN_THROTTLE_ACCOUNT_FREE_ATTEMPTS: number;
+  /** The first delay, in seconds; each further failure doubles it. */
+  readonly LOGIN_THROTTLE_BASE_DELAY: number;
+  /** The longest delay, in seconds. */
+  readonly LOGIN_THROTTLE_MAX_DELAY: number;
+  /** Seconds without an attempt after which a key's failures are forgotten. */
+  readonly LOGIN_THROTTLE_WINDOW: number;
+}
+
+/** Django's defaults. `SECRET_KEY` is empty: it must be given (or `DEBUG` set). */
+export const defaultSettings: Settings = Object.freeze({
+  PROFILE: 'development',
+  DEBUG: false,
+  SECRET_KEY: '',
+  SECRET_KEY_FALLBACKS: Object.freeze([]),
+  ALLOWED_HOSTS: Object.freeze([]),
+  SESSION_ENGINE: 'db',
+  SESSION_COOKIE_NAME: 'sessionid',
+  SESSION_COOKIE_AGE: 60 * 60 * 24 * 7 * 2,
+  SESSION_COOKIE_DOMAIN: null,
+  SESSION_COOKIE_PATH: '/',
+  SESSION_COOKIE_SECURE: false,
+  SESSION_COOKIE_HTTPONLY: true,
+  SESSION_COOKIE_SAMESITE: 'Lax',
+  SESSION_EXPIRE_AT_BROWSER_CLOSE: false,
+  SESSION_SAVE_EVERY_REQUEST: false,
+  SESSION_IDLE_TIMEOUT: 0,
+  SESSION_ABSOLUTE_TIMEOUT: 0,
+  CSRF_COOKIE_NAME: 'csrftoken',
+  CSRF_COOKIE_AGE: 60 * 60 * 24 * 7 * 52,
+  CSRF_COOKIE_DOMAIN: null,
+  CSRF_COOKIE_PATH: '/',
+  CSRF_COOKIE_SECURE: false,
+  CSRF_COOKIE_HTTPONLY: false,
+  CSRF_COOKIE_SAMESITE: 'Lax',
+  CSRF_HEADER_NAME: 'X-CSRFToken',
+  CSRF_FIELD_NAME: 'csrfmiddlewaretoken',
+  CSRF_TRUSTED_ORIGINS: Object.freeze([]),
+  LOGIN_URL: '/accounts/login/',
+  LOGIN_REDIRECT_URL: '/accounts/profile/',
+  LOGOUT_REDIRECT_URL: null,
+  LOGOUT_CLEAR_SITE_DATA: Object.freeze(['"cache"']),
+  DATA_UPLOAD_MAX_MEMORY_SIZE: 2.5 * 1024 * 1024,
+  TRUSTED_PROXIES: Object.freeze([]),
+  LOGIN_THROTTLE_ENABLED: true,
+  LOGIN_THROTTLE_FREE_ATTEMPTS: 5,
+  LOGIN_THROTTLE_IP_FREE_ATTEMPTS: 50,
+  // ASVS 4.0.3 2.2.1: "no more than 100 failed attempts per hour is possible on a single account".
+  LOGIN_THROTTLE_ACCOUNT_FREE_ATTEMPTS: 100,
+  LOGIN_THROTTLE_BASE_DELAY: 1,
+  LOGIN_THROTTLE_MAX_DELAY: 15 * 60,
+  LOGIN_THROTTLE_WINDOW: 60 * 60,
+} satisfies Settings);
+
+/**
+ * What `PROFILE: 'production'` changes, beneath anything set explicitly. RFC 6265bis 4.1.3: a
+ * `__Host-` cookie is Secure, host-only and on `/`, so a sibling subdomain cannot set or shadow it.
+ */
+export const productionDefaults: Partial<Settings> = Object.freeze({
+  SESSION_COOKIE_NAME: '__Host-sessionid',
+  SESSION_COOKIE_SECURE: true,
+  SESSION_COOKIE_SAMESITE: 'Lax',
+  CSRF_COOKIE_NAME: '__Host-csrftoken',
+  CSRF_COOKIE_SECURE: true,
+  CSRF_COOKIE_SAMESITE: 'Lax',
+} satisfies Partial<Settings>);
+
+/** Copies and freezes every list, so neither the caller's arrays nor the result can change later. */
+function freeze(s: Settings): Settings {
+  const copy: Record<string, unknown> = { ...s };
+  for (const [name, value] of Object.entries(copy))
+    if (Array.isArray(value)) copy[name] = Object.freeze([...value]);
+  return Object.freeze(copy) as unknown as Settings;
+}
+
+/**
+ * Builds validated, frozen settings from Django's defaults and the given overrides.
+ * Throws one {@link ConfigurationError} listing every problem.
+ * @example
+ * const settings = defineSettings({ SECRET_KEY: process.env.SECRET_KEY!, SESSION_COOKIE_SECURE: true });
+ */
+export function defineSettings(overrides: Partial<Settings> = {}): Settings {
+  const problems: string[] = [];
+  for (const name of Object.keys(overrides)) {
+    // Own keys only: `toString` or `constructor` are not settings.
+    if (!Object.hasOwn(settingKinds, name)) problems.push(`${name}: unknown setting`);
+  }
+  // The profile's defaults sit between Django's and the caller's: anything set explicitly wins,
+  // and then must agree with the profile (checkProduction).
+  const profile = overrides.PROFILE === 'production' ? productionDefaults : {};
+  const merged = { ...defaultSettings, ...profile, ...overrides } as Settings;
+  problems.push(...settingsProblems(merged));
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return freeze(merged);
+}
+
+export { settingsFromEnv } from './settings-env.js';

@@ -1,0 +1,127 @@
+/**
+ * @module The end of every request (Django's SessionMiddleware, CsrfViewMiddleware and
+ * MessageMiddleware responses): messages first (they may fall back into the session), then the
+ * session (save only when changed, INVARIANTS 12; cookie deleted when emptied), then the CSRF
+ * cookie, then caching headers for private responses (INVARIANTS 8).
+ */
+import type { AuthUser } from '../auth/types.js';
+import { type CookieOptions, deleteCookieHeader, serializeCookie } from '../core/cookies.js';
+import { messageCookieOptions } from '../messages/cookie-storage.js';
+import { MESSAGES_COOKIE_NAME } from '../messages/store.js';
+import type { RequestContext } from './context.js';
+import { patchVary } from './headers.js';
+
+/** Attributes of the session cookie; deletion must repeat them exactly (INVARIANTS 3). */
+export function sessionCookieOptions<User extends AuthUser>(ctx: RequestContext<User>): CookieOptions {
+  const s = ctx.app.settings;
+  return {
+    domain: s.SESSION_COOKIE_DOMAIN,
+    path: s.SESSION_COOKIE_PATH,
+    secure: s.SESSION_COOKIE_SECURE,
+    httpOnly: s.SESSION_COOKIE_HTTPONLY,
+    sameSite: s.SESSION_COOKIE_SAMESITE,
+  };
+}
+
+async function commitMessages<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  headers: Headers,
+): Promise<void> {
+  const { cookie } = await ctx.messages.commit();
+  if (cookie === undefined) return;
+  // Django's CookieStorage: path "/", the session cookie's domain, Secure, HttpOnly and SameSite.
+  const options = messageCookieOptions(ctx.app.settings);
+  headers.append(
+    'Set-Cookie',
+    cookie === null
+      ? deleteCookieHeader(MESSAGES_COOKIE_NAME, options)
+      : serializeCookie(MESSAGES_COOKIE_NAME, cookie, options),
+  );
+}
+
+async function commitSession<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  status: number,
+  headers: Headers,
+): Promise<void> {
+  const { session, app } = ctx;
+  const s = app.settings;
+  if (s.SESSION_SAVE_EVERY_REQUEST && session.key !== null) await session.load();
+  if (session.accessed) patchVary(headers, ['Cookie']);
+  if (ctx.hadSessionCookie && session.isEmpty) {
+    headers.append('Set-Cookie', deleteCookieHeader(s.SESSION_COOKIE_NAME, sessionCookieOptions(ctx)));
+    return;
+  }
+  if (!(session.modified || s.SESSION_SAVE_EVERY_REQUEST) || session.isEmpty || status >= 500) return;
+  await session.save();
+  // The key, or on a client-side store (signed_cookies) the signed record under it.
+  const value = app.sessionCookieValue(session);
+  if (value === null) return;
+  const options: CookieOptions = { ...sessionCookieOptions(ctx) };
+  const cookie = (await session.getExpireAtBrowserClose())
+    ? serializeCookie(s.SESSION_COOKIE_NAME, value, options)
+    : serializeCookie(s.SESSION_COOKIE_NAME, value, {
+        ...options,
+        maxAge: await session.getExpiryAge(),
+        expires: await session.getExpiryDate(),
+      });
+  headers.append('Set-Cookie', cookie);
+}
+
+function commitCsrf<User extends AuthUser>(ctx: RequestContext<User>, headers: Headers): void {
+  const secret = ctx.csrf.cookieToSet();
+  if (secret === null) return;
+  const s = ctx.app.settings;
+  headers.append(
+    'Set-Cookie',
+    serializeCookie(s.CSRF_COOKIE_NAME, secret, {
+      maxAge: s.CSRF_COOKIE_AGE,
+      expires: new Date(ctx.app.clock.now() + s.CSRF_COOKIE_AGE * 1000),
+      domain: s.CSRF_COOKIE_DOMAIN,
+      path: s.CSRF_COOKIE_PATH,
+      secure: s.CSRF_COOKIE_SECURE,
+      httpOnly: s.CSRF_COOKIE_HTTPONLY,
+      sameSite: s.CSRF_COOKIE_SAMESITE,
+    }),
+  );
+  patchVary(headers, ['Cookie']);
+}
+
+/**
+ * `response` itself when its headers can be changed (every Response a view builds), else a copy:
+ * ones from fetch() or Response.redirect() have immutable headers. Re-wrapping every response would
+ * turn string bodies into streams, which servers send more slowly.
+ */
+function withMutableHeaders(response: Response): Response {
+  try {
+    // There is no way to ask a Headers object for its guard; writing a probe header is the test.
+    response.headers.set('X-Latchkey-Probe', '1');
+    response.headers.delete('X-Latchkey-Probe');
+    return response;
+  } catch {
+    return new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: new Headers(response.headers),
+    });
+  }
+}
+
+/**
+ * Applies the request's state to its response and returns the response to send. Throws
+ * `SessionInterruptedError` (400) or `StoreUnavailableError` (503) for the caller to map.
+ */
+export async function commitResponse<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  response: Response,
+): Promise<Response> {
+  const out = withMutableHeaders(response);
+  await commitMessages(ctx, out.headers);
+  await commitSession(ctx, out.status, out.headers);
+  commitCsrf(ctx, out.headers);
+  if (ctx.isAuthenticated && !out.headers.has('Cache-Control')) {
+    // INVARIANTS 8: whatever a view forgot, a page rendered for a user is not stored anywhere.
+    out.headers.set('Cache-Control', 'no-store, private');
+  }
+  return out;
+}

@@ -1,0 +1,156 @@
+/**
+ * @module The framework-neutral request every view and check reads. Adapters build one per
+ * request; bodies are read at most once, with a size limit, and malformed ones become typed 4xx
+ * errors instead of crashes. The body parsing here is shared by every adapter (WHATWG `Request`s
+ * below, Node's `IncomingMessage` in `node.ts`).
+ */
+import { LatchkeyError } from '../core/errors.js';
+
+/** A request body that is malformed (400) or too large (413). */
+export class BadRequestError extends LatchkeyError {
+  readonly status: 400 | 413;
+  constructor(status: 400 | 413, message: string, options?: { cause?: unknown }) {
+    super(status === 413 ? 'LATCHKEY_BODY_TOO_LARGE' : 'LATCHKEY_BAD_REQUEST', message, options);
+    this.status = status;
+  }
+}
+
+/** What Latchkey needs to know of one HTTP request. */
+export interface HttpRequest {
+  /** Upper-case method. */
+  readonly method: string;
+  /** The absolute URL, as the client addressed it. */
+  readonly url: URL;
+  /** A header's value, or `null`. Names are case-insensitive. */
+  header(name: string): string | null;
+  /** The client's address (already resolved through trusted proxies), or `null`. */
+  readonly clientIp: string | null;
+  /** The urlencoded form fields, or `null` when the body is not a form. Read once, cached. */
+  form(): Promise<URLSearchParams | null>;
+  /** The JSON body; throws {@link BadRequestError} when it is not JSON. Read once, cached. */
+  json(): Promise<unknown>;
+}
+
+/** Options of {@link fromWebRequest}. */
+export interface WebRequestOptions {
+  /** Largest body read, in bytes (`DATA_UPLOAD_MAX_MEMORY_SIZE`). */
+  readonly maxBodySize: number;
+  readonly clientIp?: string | null;
+}
+
+/** The 413 every adapter raises, before reading when `Content-Length` already says too much. */
+export function bodyTooLarge(): BadRequestError {
+  return new BadRequestError(413, 'Request body too large');
+}
+
+/** Whether a declared `Content-Length` exceeds the limit (then nothing is read at all). */
+export function declaredTooLarge(contentLength: string | null | undefined, maxBodySize: number): boolean {
+  return Number(contentLength ?? '0') > maxBodySize;
+}
+
+/** The lower-case media type of a `Content-Type` value, without parameters (`''` when absent). */
+export function mediaTypeOf(contentType: string | null | undefined): string {
+  return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Whether a media type is JSON (`application/json` or a `+json` suffix, RFC 6839 section 3.1). */
+export function isJsonMediaType(type: string): boolean {
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+/** Decodes a body as strict UTF-8; invalid bytes are a 400 (Django's `UnicodeDecodeError` → 400). */
+export function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (error) {
+    throw new BadRequestError(400, 'Request body is not valid UTF-8', { cause: error });
+  }
+}
+
+/** Parses a JSON body's text; malformed JSON is a 400. */
+export function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BadRequestError(400, 'Malformed JSON body', { cause: error });
+  }
+}
+
+/** What an adapter supplies to {@link createHttpRequest}. */
+export interface HttpRequestInit {
+  readonly method: string;
+  readonly url: URL;
+  header(name: string): string | null;
+  readonly clientIp: string | null;
+  /** Reads the raw body, enforcing the size limit. Called at most once. */
+  readBody(): Promise<Uint8Array>;
+}
+
+/**
+ * Builds an {@link HttpRequest} whose body is read lazily, once, and parsed as a form or as JSON
+ * according to its `Content-Type`.
+ * @example
+ * const request = createHttpRequest({ method, url, header, clientIp: null, readBody });
+ */
+export function createHttpRequest(init: HttpRequestInit): HttpRequest {
+  let text: Promise<string> | null = null;
+  const readText = (): Promise<string> => {
+    text ??= init.readBody().then(decodeUtf8);
+    return text;
+  };
+  let form: Promise<URLSearchParams | null> | null = null;
+  const type = (): string => mediaTypeOf(init.header('content-type'));
+  return {
+    method: init.method.toUpperCase(),
+    url: init.url,
+    header: (name) => init.header(name),
+    clientIp: init.clientIp,
+    form(): Promise<URLSearchParams | null> {
+      form ??=
+        type() === 'application/x-www-form-urlencoded'
+          ? readText().then((raw) => new URLSearchParams(raw))
+          : Promise.resolve(null);
+      return form;
+    },
+    async json(): Promise<unknown> {
+      if (!isJsonMediaType(type())) {
+        throw new BadRequestError(400, 'Expected a JSON body (Content-Type: application/json)');
+      }
+      return parseJsonText(await readText());
+    },
+  };
+}
+
+async function readWebBody(request: Request, maxBodySize: number): Promise<Uint8Array> {
+  if (declaredTooLarge(request.headers.get('content-length'), maxBodySize)) throw bodyTooLarge();
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBodySize) {
+      await reader.cancel();
+      throw bodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Wraps a WHATWG `Request` (Hono, fetch-style servers, or a test's `new Request(...)`).
+ * @example
+ * const req = fromWebRequest(c.req.raw, { maxBodySize: settings.DATA_UPLOAD_MAX_MEMORY_SIZE });
+ */
+export function fromWebRequest(request: Request, options: WebRequestOptions): HttpRequest {
+  return createHttpRequest({
+    method: request.method,
+    url: new URL(request.url),
+    header: (name) => request.headers.get(name),
+    clientIp: options.clientIp ?? null,
+    readBody: () => readWebBody(request, options.maxBodySize),
+  });
+}

@@ -1,0 +1,39 @@
+/** @module Session keys: 32 characters of `[a-z0-9]` from a CSPRNG (Django's `VALID_KEY_CHARS`). */
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+/** Length of every session key Latchkey issues. */
+export const SESSION_KEY_LENGTH = 32;
+const keyPattern = /^[a-z0-9]{32}$/;
+
+/**
+ * Returns `length` characters drawn uniformly from `alphabet` (at most 256 symbols) by rejection
+ * sampling over `crypto.randomBytes`, so no symbol is more likely than another.
+ */
+export function randomString(length: number, alphabet: string): string {
+  // An empty alphabet would loop forever (no byte is ever below the limit) and one of over 256
+  // symbols cannot be reached from a single byte; a fractional length would never be met exactly.
+  if (alphabet.length < 1 || alphabet.length > 256)
+    throw new RangeError('randomString: alphabet must hold 1 to 256 symbols');
+  if (!Number.isSafeInteger(length) || length < 0)
+    throw new RangeError('randomString: length must be a whole number >= 0');
+  const limit = 256 - (256 % alphabet.length);
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < limit) out += alphabet[byte % alphabet.length];
+      if (out.length === length) break;
+    }
+  }
+  return out;
+}
+
+/** A fresh session key. */
+export function generateSessionKey(): string {
+  return randomString(SESSION_KEY_LENGTH, ALPHABET);
+}
+
+/** Whether `key` has the shape of a key Latchkey issues; anything else is never sent to a store. */
+export function isValidSessionKey(key: string | null | undefined): key is string {
+  return typeof key === 'string' && keyPattern.test(key);
+}

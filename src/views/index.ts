@@ -1,0 +1,34 @@
+/** @module `latchkey/views`: framework-neutral views that return WHATWG `Response`s. */
+export { type ApiOptions, apiLoginView, apiLogoutView, apiMeView, csrfTokenView, json } from './api.js';
+export { html, methodNotAllowed } from './html.js';
+export {
+  INVALID_LOGIN,
+  type LoginPage,
+  type LoginViewOptions,
+  loginView,
+  MAX_PASSWORD_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from './login.js';
+export { LOGGED_OUT_MESSAGE, type LogoutPage, type LogoutViewOptions, logoutView } from './logout.js';
+export {
+  type PasswordChangePage,
+  type PasswordChangeViewOptions,
+  passwordChangeView,
+} from './password-change.js';
+export {
+  loginRequired,
+  loginUrlFor,
+  permissionRequired,
+  redirect,
+  safeNext,
+  safeQueryNext,
+} from './redirects.js';
+export {
+  listSessions,
+  logoutOthersView,
+  revokeSessionView,
+  type SessionEntry,
+  type SessionsPage,
+  sessionsView,
+} from './sessions.js';
+export { createTokenView } from './tokens.js';

@@ -1,0 +1,17 @@
+/**
+ * @module `POST /api/tokens/`: a logged-in user makes an API token. It is returned once and
+ * stored only as a hash; logout with it, log out everywhere and a password change revoke it.
+ */
+import type { AuthUser } from '../auth/types.js';
+import type { RequestContext } from '../http/context.js';
+import { json } from './api.js';
+
+/** Makes a token for the logged-in user: 201 `{"token": "..."}`. */
+export async function createTokenView<User extends AuthUser>(ctx: RequestContext<User>): Promise<Response> {
+  if (ctx.request.method !== 'POST') return json({ error: 'Method not allowed.' }, 405);
+  const user = await ctx.user();
+  if (user === null) return json({ error: 'Authentication credentials were not provided.' }, 401);
+  if (ctx.app.tokens === null) return json({ error: 'API tokens are not enabled.' }, 404);
+  const token = await ctx.app.tokens.create(user.id);
+  return json({ token }, 201);
+}

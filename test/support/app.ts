@@ -1,0 +1,111 @@
+/**
+ * @module Builds the real reference app for HTTP tests: a fresh database (a real SQLite file in a
+ * temporary directory by default), the real routes, a manual clock, a fast PBKDF2 hasher (the real
+ * argon2 default is covered by the hasher tests), and a logger that keeps every line for assertions.
+ *
+ * The same HTTP suite runs on other stacks through two environment variables:
+ * `LATCHKEY_TEST_DATABASE` (`sqlite`, `postgres`, `mysql`: a throwaway database per app) and
+ * `LATCHKEY_TEST_SESSION_ENGINE` (`db`, `redis`, `cached_db`, `memory`: Redis under a key prefix
+ * of its own, deleted afterwards). See the `test:matrix` npm script.
+ */
+import { appDefaults } from '../../app/config.js';
+import { createApp } from '../../app/routes.js';
+import { createRuntime, type Runtime } from '../../app/runtime.js';
+import {
+  createHasherRegistry,
+  createPbkdf2Hasher,
+  defaultHasherRegistry,
+  makePassword,
+} from '../../src/auth/hashers/index.js';
+import { createPasswordService } from '../../src/auth/password-service.js';
+import type { User } from '../../src/auth/users/user.js';
+import { createManualClock, type ManualClock } from '../../src/core/clock.js';
+import { createMemoryLogger, type MemoryLogger } from '../../src/core/logger.js';
+import { defineSettings, type Settings } from '../../src/core/settings.js';
+import { Browser } from './browser.js';
+import { createTestDatabase, type TestDialect } from './databases.js';
+import { connectTestRedis, deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
+
+/** The database dialect of this run (`LATCHKEY_TEST_DATABASE`). */
+export const TEST_DATABASE = (process.env.LATCHKEY_TEST_DATABASE ?? 'sqlite') as TestDialect;
+/** The session engine of this run (`LATCHKEY_TEST_SESSION_ENGINE`). */
+export const TEST_SESSION_ENGINE = (process.env.LATCHKEY_TEST_SESSION_ENGINE ??
+  'db') as Settings['SESSION_ENGINE'];
+
+/** A fast hasher registry for tests that still verifies every Django format. */
+export const fastRegistry = createHasherRegistry({
+  default: createPbkdf2Hasher({ iterations: 1_000 }),
+  others: defaultHasherRegistry.hashers,
+});
+
+/** A running test app. */
+export interface TestApp {
+  readonly app: ReturnType<typeof createApp>;
+  readonly runtime: Runtime;
+  readonly clock: ManualClock;
+  readonly logger: MemoryLogger;
+  readonly settings: Settings;
+  /** A new browser with an empty cookie jar. */
+  browser(options?: { origin?: string }): Browser;
+  /** Creates a user with a password (hashed with the fast hasher). */
+  createUser(username: string, password: string, options?: { isActive?: boolean }): Promise<User>;
+  close(): Promise<void>;
+}
+
+/** A secret long enough for production rules. */
+export const TEST_SECRET = 'test-secret-key-that-is-long-enough-for-production-rules-0123456789';
+
+/**
+ * Starts the reference app on a temporary SQLite file.
+ * @example
+ * const t = await startTestApp();
+ * afterEach(() => t.close());
+ */
+export async function startTestApp(overrides: Partial<Settings> = {}): Promise<TestApp> {
+  const database = await createTestDatabase(TEST_DATABASE);
+  const usesRedis = TEST_SESSION_ENGINE === 'redis' || TEST_SESSION_ENGINE === 'cached_db';
+  const redisPrefix = usesRedis ? uniquePrefix('http') : null;
+  const clock = createManualClock(new Date('2026-05-01T10:00:00Z'));
+  const logger = createMemoryLogger();
+  const settings = defineSettings({
+    ...appDefaults,
+    SECRET_KEY: TEST_SECRET,
+    SESSION_ENGINE: TEST_SESSION_ENGINE,
+    ...overrides,
+  });
+  const runtime = await createRuntime({
+    settings,
+    databaseUrl: database.url,
+    redisUrl: TEST_REDIS_URL,
+    ...(redisPrefix === null ? {} : { redisPrefix }),
+    clock,
+    logger,
+    passwords: createPasswordService(fastRegistry),
+  });
+  const app = createApp(runtime.latchkey);
+  return {
+    app,
+    runtime,
+    clock,
+    logger,
+    settings,
+    browser: (options) => new Browser((request) => app.request(request), options),
+    async createUser(username, password, options = {}) {
+      const user = await runtime.users.createUser({
+        username,
+        password: await makePassword(password, { registry: fastRegistry }),
+        ...(options.isActive === undefined ? {} : { isActive: options.isActive }),
+      });
+      return user;
+    },
+    async close() {
+      await runtime.close();
+      await database.drop();
+      if (redisPrefix !== null) {
+        const client = await connectTestRedis();
+        await deleteKeysWithPrefix(client, redisPrefix);
+        await client.quit();
+      }
+    },
+  };
+}
