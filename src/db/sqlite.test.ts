@@ -1,12 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import SQLite from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { migrateToLatest } from './migrate.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
-import { openSqlite } from './sqlite.js';
+import { openSqlite, withStatementCache } from './sqlite.js';
 
 const ALL = Object.keys(migrations);
 
@@ -107,5 +108,44 @@ describe('openSqlite and migrateToLatest', () => {
     expect(await tables(db)).toEqual(['latchkey_session_expire_date']);
     await sql`DROP TABLE blocker`.execute(db);
     expect(await migrateToLatest(db)).toEqual({ applied: ALL });
+  });
+});
+
+describe('withStatementCache', () => {
+  test('reuses a compiled statement per SQL text and keeps at most `size`, dropping the least recently used', () => {
+    const raw = new SQLite(':memory:');
+    let compiled = 0;
+    const prepare = raw.prepare.bind(raw);
+    raw.prepare = ((source: string) => {
+      compiled++;
+      return prepare(source);
+    }) as typeof raw.prepare;
+    const cached = withStatementCache(raw, 2);
+    const one = cached.prepare('SELECT 1 AS n');
+    expect(cached.prepare('SELECT 1 AS n')).toBe(one);
+    cached.prepare('SELECT 2 AS n');
+    cached.prepare('SELECT 1 AS n'); // now the most recently used
+    cached.prepare('SELECT 3 AS n'); // evicts SELECT 2
+    expect(compiled).toBe(3);
+    expect(cached.prepare('SELECT 1 AS n')).toBe(one);
+    cached.prepare('SELECT 2 AS n');
+    expect(compiled).toBe(4);
+    cached.close();
+    expect(raw.open).toBe(false);
+  });
+
+  test('a cached statement sees a column added after it was compiled', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'latchkey-db-'));
+    const db = openSqlite<{ t: { a: number; b?: number } }>(join(dir, 'x.sqlite3'));
+    try {
+      await sql`CREATE TABLE t (a INTEGER)`.execute(db);
+      await sql`INSERT INTO t (a) VALUES (1)`.execute(db);
+      expect(await db.selectFrom('t').selectAll().execute()).toEqual([{ a: 1 }]);
+      await sql`ALTER TABLE t ADD COLUMN b INTEGER DEFAULT 7`.execute(db);
+      expect(await db.selectFrom('t').selectAll().execute()).toEqual([{ a: 1, b: 7 }]);
+    } finally {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
