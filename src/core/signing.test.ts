@@ -249,6 +249,32 @@ describe('dumps and loads', () => {
     expect(compressed.length).toBeLessThan(dumps(big, keys).length);
   });
 
+  test('compressMinBytes leaves shorter JSON uncompressed, and loads reads both', () => {
+    const big = { data: 'abc'.repeat(200) }; // 611 bytes of JSON
+    const plain = dumps(big, { ...keys, compress: true, compressMinBytes: 612 });
+    expect(plain.startsWith('.')).toBe(false);
+    expect(dumps(big, { ...keys, compress: true, compressMinBytes: 611 }).startsWith('.')).toBe(true);
+    expect(loads(plain, keys)).toEqual(big);
+  });
+
+  test('saltedHmac keeps matching a fresh derivation for every salt and secret', () => {
+    const expected = (salt: string, value: string, secret: string): string => {
+      const key = createHash('sha256')
+        .update(salt + secret)
+        .digest();
+      return createHmac('sha256', key).update(value).digest('hex');
+    };
+    for (let round = 0; round < 2; round++)
+      for (let i = 0; i < 300; i++) {
+        // More pairs than the derived-key cache holds, twice: evictions never change a result.
+        const salt = `salt-${i % 7}`;
+        const secret = `secret-${i}`;
+        expect(saltedHmac(salt, 'value', secret).toString('hex')).toBe(expected(salt, 'value', secret));
+      }
+    // Django derives from the plain concatenation, so ("ab", "c") and ("a", "bc") share a key here too.
+    expect(saltedHmac('ab', 'v', 'c').equals(saltedHmac('a', 'v', 'bc'))).toBe(true);
+  });
+
   test('a value dumped with one salt does not load with another', () => {
     const token = dumps({ user: 42 }, { secret: SECRET, salt: 'A' });
     expectBadSignature(() => loads(token, { secret: SECRET, salt: 'B' }));

@@ -18,6 +18,11 @@ export interface SessionCodec {
 }
 
 const SALT = 'latchkey.sessions.SessionStore';
+/**
+ * Session JSON below this size is stored uncompressed: a typical session (user id, auth hash, a
+ * few values) is ~300 bytes, and inflating it on every request cost more than the bytes it saved.
+ */
+const COMPRESS_MIN_BYTES = 1024;
 
 /**
  * The signed JSON codec every store uses by default.
@@ -33,7 +38,7 @@ export function createSignedCodec(options: SigningKeys & { clock: Clock; logger:
   };
   return {
     encode(data) {
-      return dumps(data, { ...keys, compress: true });
+      return dumps(data, { ...keys, compress: true, compressMinBytes: COMPRESS_MIN_BYTES });
     },
     decode(payload) {
       try {
