@@ -6,7 +6,11 @@ export { login } from './auth/login.js';
 export { logout } from './auth/logout.js';
 export { logoutAll, logoutOthers, type RevokedCount } from './auth/logout-everywhere.js';
 export { changePassword, updateSessionAuthHash } from './auth/password-change.js';
-export { createPasswordService, defaultPasswordService } from './auth/password-service.js';
+export {
+  createPasswordService,
+  defaultPasswordService,
+  type PasswordServiceOptions,
+} from './auth/password-service.js';
 export { sessionAuthHash, verifySessionAuthHash } from './auth/session-hash.js';
 export { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 export { MemoryThrottleStore, type ThrottleStore } from './auth/throttle-store.js';
