@@ -35,7 +35,7 @@ export function securityHeaders(): MiddlewareHandler {
     await next();
     const headers = c.res.headers;
     for (const [name, value] of Object.entries(always)) if (!headers.has(name)) headers.set(name, value);
-    if (new URL(c.req.url).protocol === 'https:' && !headers.has('Strict-Transport-Security'))
+    if (c.req.url.startsWith('https:') && !headers.has('Strict-Transport-Security'))
       headers.set('Strict-Transport-Security', STRICT_TRANSPORT_SECURITY);
   };
 }
