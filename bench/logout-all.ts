@@ -6,19 +6,19 @@
  *   node --import tsx bench/logout-all.ts
  *
  * Servers: LATCHKEY_TEST_POSTGRES_URL, LATCHKEY_TEST_MYSQL_URL, LATCHKEY_TEST_REDIS_URL (the test
- * defaults). Each SQL run gets its own database and each Redis run its own key prefix, removed at the end.
+ * defaults). Each SQL run gets its own database (test/support/sql-servers.ts) and each Redis run its
+ * own key prefix, removed at the end.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { sql } from 'kysely';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import { generateSessionKey } from '../src/sessions/keys.js';
 import type { SessionStore } from '../src/sessions/store.js';
 import type { RedisSessionStore } from '../src/stores/redis.js';
 import { KyselySessionStore } from '../src/stores/sql.js';
+import { createServerDatabase, type ServerDialect } from '../test/support/sql-servers.js';
+import { settleSessionTable } from './s4/latchkey-stores.js';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 1_000_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 31);
@@ -28,11 +28,6 @@ const TARGET_SESSIONS = 10;
 const BATCH = 1_000;
 const EXPIRES = Date.now() + 86_400_000;
 
-type Server = 'postgres' | 'mysql';
-const SERVER_URLS: Record<Server, string> = {
-  postgres: process.env.LATCHKEY_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test',
-  mysql: process.env.LATCHKEY_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test',
-};
 const REDIS_URL = process.env.LATCHKEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 interface Row {
@@ -51,17 +46,6 @@ function filler(i: number): { key: string; data: string; userId: string | null }
   };
 }
 
-async function admin(server: Server, statement: string): Promise<void> {
-  if (server === 'postgres') {
-    const client = new pg.Client({ connectionString: SERVER_URLS.postgres });
-    await client.connect();
-    await client.query(statement).finally(() => client.end());
-    return;
-  }
-  const connection = await mysql.createConnection({ uri: SERVER_URLS.mysql });
-  await connection.query(statement).finally(() => connection.end());
-}
-
 /** Runs `work(i)` for i in [0, count) with at most `width` in flight. */
 async function inParallel(count: number, width: number, work: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -73,13 +57,10 @@ async function inParallel(count: number, width: number, work: (i: number) => Pro
 
 /** A SQL store on a fresh database holding SESSIONS rows, and how to drop it. */
 async function fillSql(
-  server: Server,
+  server: ServerDialect,
 ): Promise<{ store: KyselySessionStore; seconds: number; drop: () => Promise<void> }> {
-  const name = `latchkey_bench_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await admin(server, server === 'postgres' ? `create database "${name}"` : `create database \`${name}\``);
-  const url = new URL(SERVER_URLS[server]);
-  url.pathname = `/${name}`;
-  const { db } = await openDatabase(url.toString());
+  const database = await createServerDatabase(server);
+  const { db } = await openDatabase(database.url);
   await migrateToLatest(db);
   const started = performance.now();
   await inParallel(Math.ceil(SESSIONS / BATCH), 4, async (batch) => {
@@ -91,20 +72,10 @@ async function fillSql(
     await db.insertInto('latchkey_session').values(rows).execute();
   });
   const seconds = (performance.now() - started) / 1000;
-  // Settle before timing: fresh statistics, and on PostgreSQL the visibility map set and the dirty
-  // pages written, so a background checkpoint does not land in the middle of the runs.
-  if (server === 'mysql') await sql`analyze table latchkey_session`.execute(db);
-  else {
-    await sql`vacuum analyze latchkey_session`.execute(db);
-    await sql`checkpoint`.execute(db).catch(() => undefined);
-  }
+  await settleSessionTable(db, server);
   const drop = async (): Promise<void> => {
     await db.destroy();
-    const force = server === 'postgres' ? ' with (force)' : '';
-    await admin(
-      server,
-      server === 'postgres' ? `drop database "${name}"${force}` : `drop database \`${name}\``,
-    );
+    await database.drop();
   };
   return { store: new KyselySessionStore({ db }), seconds, drop };
 }
@@ -204,7 +175,7 @@ interface Filled {
 /** Fills every reachable store; cached_db reuses the filled SQL stores behind the filled Redis one. */
 async function fillAll(cleanups: (() => Promise<void>)[]): Promise<Filled[]> {
   const filled: Filled[] = [];
-  const sqlStores: [Server, KyselySessionStore][] = [];
+  const sqlStores: [ServerDialect, KyselySessionStore][] = [];
   for (const server of ['postgres', 'mysql'] as const) {
     const result = await fillSql(server).catch((error: unknown) => {
       console.warn(`skipping ${server}: ${error instanceof Error ? error.message : String(error)}`);

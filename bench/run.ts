@@ -54,8 +54,15 @@ const results: BenchResults = {
     s5LoadShare: options.s5LoadShare,
     s5LoginsPerSecond: options.s5LoginsPerSecond,
   },
-  contenders: contenders.map(
-    (c): ContenderInfo => ({ name: c.name, does: c.does, revokedAtLogout: null, skipped: c.unavailable() }),
+  contenders: await Promise.all(
+    contenders.map(
+      async (c): Promise<ContenderInfo> => ({
+        name: c.name,
+        does: c.does,
+        revokedAtLogout: null,
+        skipped: await c.unavailable(),
+      }),
+    ),
   ),
   http: [],
   busy: [],

@@ -30,8 +30,8 @@ export interface Contender {
   readonly inQuick: boolean;
   /** What an authenticated request costs this stack, and what its login checks (for the report). */
   readonly does: string;
-  /** Why it cannot run in this checkout, or `null`. */
-  unavailable(): string | null;
+  /** Why it cannot run in this checkout or on this machine, or `null`. */
+  unavailable(): string | null | Promise<string | null>;
   /** Logs the benchmark user in on `jar` (throws when the server does not answer as it should). */
   login(origin: string, jar: CookieJar): Promise<void>;
   /** Logs the browser holding `jar` out. */

@@ -5,6 +5,7 @@
  * it), and the browser's `Origin`.
  */
 import type autocannon from 'autocannon';
+import { serverLabel, serverProblem } from '../../test/support/sql-servers.js';
 import { CookieJar, hiddenField, setCookieLines } from '../lib/cookie-jar.js';
 import { BENCH_USER } from '../servers/page.js';
 import { expectAnswer, send } from './browser.js';
@@ -118,14 +119,18 @@ const PER_REQUEST =
 
 /**
  * Latchkey on Hono with each store, and on Express and Fastify (its adapters) with Redis. PostgreSQL
- * is listed, and skipped until a PostgreSQL dialect exists.
+ * is the machine's server (its own database for the run, dropped after); skipped when unreachable.
  */
 export function latchkeyContenders(): Contender[] {
   const postgres = latchkeyOn('postgres', {
-    does: `${PER_REQUEST}; sessions in PostgreSQL`,
+    does: `${PER_REQUEST}; sessions in PostgreSQL (pg, a pool)`,
     needsRedis: false,
     inQuick: false,
   });
+  const postgresProblem = async (): Promise<string | null> => {
+    const problem = await serverProblem('postgres');
+    return problem === null ? null : `cannot reach ${serverLabel('postgres')} (${problem})`;
+  };
   const redis = `${PER_REQUEST}; sessions in Redis (ioredis, one HMGET)`;
   return [
     latchkeyOn('memory', {
@@ -144,7 +149,7 @@ export function latchkeyContenders(): Contender[] {
       needsRedis: true,
       inQuick: false,
     }),
-    { ...postgres, unavailable: () => 'no PostgreSQL dialect in src/db/connect.ts yet, nor a server here' },
+    { ...postgres, unavailable: postgresProblem },
     latchkeyOn('redis', {
       framework: 'express',
       does: `on Express 5: ${redis}`,

@@ -118,6 +118,8 @@ export function evaluateGoals(results: BenchResults): Goal[] {
     }),
     logoutAllGoal(results, 'latchkey-sqlite'),
     logoutAllGoal(results, 'latchkey-redis'),
+    logoutAllGoal(results, 'latchkey-postgres'),
+    logoutAllGoal(results, 'latchkey-mysql'),
     busyGoal(results, 'latchkey-memory'),
     busyGoal(results, 'latchkey-sqlite'),
     busyGoal(results, 'latchkey-redis'),

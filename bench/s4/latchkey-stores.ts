@@ -5,12 +5,16 @@
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { type Kysely, sql } from 'kysely';
+import { openDatabase } from '../../src/db/connect.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database as Schema } from '../../src/db/schema.js';
 import { openSqlite } from '../../src/db/sqlite.js';
 import type { SessionRecord, SessionStore } from '../../src/sessions/store.js';
 import { MemorySessionStore } from '../../src/stores/memory.js';
 import { createRedisSessionStore } from '../../src/stores/redis.js';
 import { KyselySessionStore } from '../../src/stores/sql.js';
+import { createServerDatabase, type ServerDialect } from '../../test/support/sql-servers.js';
 import {
   FIXTURE_TTL_MS,
   fixtureCodec,
@@ -23,8 +27,8 @@ import {
   timed,
 } from './fixture.js';
 
-/** The Latchkey stores S4 runs on. */
-export type S4Store = 'memory' | 'sqlite' | 'redis';
+/** The Latchkey stores S4 runs on; PostgreSQL and MySQL on a database made for the run and dropped. */
+export type S4Store = 'memory' | 'sqlite' | 'redis' | ServerDialect;
 
 const ROWS_PER_STATEMENT = 500;
 const IN_FLIGHT = 2_000;
@@ -84,29 +88,91 @@ function loadSqliteRows(filename: string, total: number): void {
   raw.close();
 }
 
+/**
+ * Loads rows into a server's `latchkey_session` with multi-row INSERTs, a few statements in flight,
+ * then settles it.
+ */
+async function loadServerRows(db: Kysely<Schema>, dialect: ServerDialect, total: number): Promise<void> {
+  const payload = payloads();
+  const expires = Date.now() + FIXTURE_TTL_MS;
+  const batches: { session_key: string; session_data: string; expire_date: number; user_id: string }[][] = [
+    [],
+  ];
+  forEachSession(total, (user, index) => {
+    if (batches[batches.length - 1]?.length === ROWS_PER_STATEMENT) batches.push([]);
+    batches[batches.length - 1]?.push({
+      session_key: sessionKey(user, index),
+      session_data: payload(user),
+      expire_date: expires,
+      user_id: String(user),
+    });
+  });
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next++] as (typeof batches)[number];
+      if (batch.length > 0) await db.insertInto('latchkey_session').values(batch).execute();
+    }
+  };
+  await Promise.all(Array.from({ length: 4 }, lane));
+  await settleSessionTable(db, dialect);
+}
+
+/**
+ * After a bulk load, before timing: fresh statistics, and on PostgreSQL the visibility map set and
+ * the dirty pages written, so a background checkpoint does not land in the middle of the runs.
+ */
+export async function settleSessionTable(db: Kysely<Schema>, dialect: ServerDialect): Promise<void> {
+  if (dialect === 'mysql') await sql`analyze table latchkey_session`.execute(db);
+  else {
+    await sql`vacuum analyze latchkey_session`.execute(db);
+    await sql`checkpoint`.execute(db).catch(() => undefined);
+  }
+}
+
+/** A loaded store, and what to do after it is closed. */
+interface Loaded {
+  readonly store: SessionStore;
+  readonly afterClose: () => Promise<void>;
+}
+
 async function openLoaded(
   kind: S4Store,
   total: number,
   options: { dir: string; redisUrl: string | undefined },
-): Promise<SessionStore> {
+): Promise<Loaded> {
+  const nothing = async (): Promise<void> => {};
   switch (kind) {
     case 'memory': {
       const store = new MemorySessionStore({ maxEntries: total + 1_000 });
       await loadThroughStore(store, total);
-      return store;
+      return { store, afterClose: nothing };
     }
     case 'sqlite': {
       const filename = join(options.dir, 's4.sqlite3');
       const db = openSqlite(filename);
       await migrateToLatest(db);
       loadSqliteRows(filename, total);
-      return new KyselySessionStore({ db, destroyOnClose: true });
+      return { store: new KyselySessionStore({ db, destroyOnClose: true }), afterClose: nothing };
     }
     case 'redis': {
       if (options.redisUrl === undefined) throw new Error('S4 on Redis needs REDIS_URL');
       const store = await createRedisSessionStore({ url: options.redisUrl, prefix: 'bench:s4:' });
       await loadThroughStore(store, total);
-      return store;
+      return { store, afterClose: nothing };
+    }
+    case 'postgres':
+    case 'mysql': {
+      const database = await createServerDatabase(kind);
+      try {
+        const { db } = await openDatabase(database.url);
+        await migrateToLatest(db);
+        await loadServerRows(db, kind, total);
+        return { store: new KyselySessionStore({ db, destroyOnClose: true }), afterClose: database.drop };
+      } catch (error) {
+        await database.drop();
+        throw error;
+      }
     }
   }
 }
@@ -123,7 +189,7 @@ export async function measureLatchkeyStore(
   options: { dir: string; redisUrl: string | undefined },
 ): Promise<S4Measurement> {
   const load = await timed(() => openLoaded(kind, total, options));
-  const store = load.value;
+  const { store, afterClose } = load.value;
   const codec = fixtureCodec();
   const trialsMs: number[] = [];
   const ended: number[] = [];
@@ -146,5 +212,6 @@ export async function measureLatchkeyStore(
     ended.push(run.value);
   }
   await store.close();
+  await afterClose();
   return { approach: `latchkey-${kind}`, total, loadSeconds: load.ms / 1000, trialsMs, ended };
 }

@@ -27,6 +27,10 @@ async function measure(): Promise<S4Measurement> {
       return measureLatchkeyStore('sqlite', total, trials, { dir, redisUrl });
     case 'latchkey-redis':
       return measureLatchkeyStore('redis', total, trials, { dir, redisUrl });
+    case 'latchkey-postgres':
+      return measureLatchkeyStore('postgres', total, trials, { dir, redisUrl });
+    case 'latchkey-mysql':
+      return measureLatchkeyStore('mysql', total, trials, { dir, redisUrl });
     case 'connect-redis-scan':
       return measureConnectRedisScan(total, trials, needRedis());
     case 'django-decode-every-row':

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { type ServerDialect, serverLabel, serverProblem } from '../../test/support/sql-servers.js';
 import type { BenchOptions } from '../lib/options.js';
 import { startProcess } from '../lib/processes.js';
 import type { LogoutAllRow } from '../lib/results.js';
@@ -13,14 +14,24 @@ import { median } from '../lib/stats.js';
 import type { S4Measurement } from '../s4/fixture.js';
 import { progress } from './http.js';
 
-/** The approaches S4 compares, and whether each needs Redis. */
-export const S4_APPROACHES = [
+/**
+ * The approaches S4 compares, whether each needs the run's Redis, and which of the machine's SQL
+ * servers (a database is made for the measurement and dropped after it).
+ */
+export const S4_APPROACHES: readonly {
+  readonly approach: string;
+  readonly redis: boolean;
+  readonly latchkey: boolean;
+  readonly server?: ServerDialect;
+}[] = [
   { approach: 'latchkey-memory', redis: false, latchkey: true },
   { approach: 'latchkey-sqlite', redis: false, latchkey: true },
   { approach: 'latchkey-redis', redis: true, latchkey: true },
+  { approach: 'latchkey-postgres', redis: false, latchkey: true, server: 'postgres' },
+  { approach: 'latchkey-mysql', redis: false, latchkey: true, server: 'mysql' },
   { approach: 'connect-redis-scan', redis: true, latchkey: false },
   { approach: 'django-decode-every-row', redis: false, latchkey: false },
-] as const;
+];
 
 async function runWorker(
   approach: string,
@@ -72,8 +83,15 @@ export async function logoutEverywhere(
 ): Promise<LogoutAllRow[]> {
   const rows: LogoutAllRow[] = [];
   for (const total of options.s4Totals) {
-    for (const { approach, redis, latchkey } of S4_APPROACHES) {
+    for (const { approach, redis, latchkey, server } of S4_APPROACHES) {
       if (redis && env.redisUrl === null) continue;
+      const unreachable = server === undefined ? null : await serverProblem(server);
+      if (server !== undefined && unreachable !== null) {
+        const problem = `skipped: cannot reach ${serverLabel(server)} (${unreachable})`;
+        rows.push({ approach, total, medianMs: Number.NaN, trialsMs: [], loadSeconds: 0, problem });
+        progress(`S4 ${approach} at ${total}: ${problem}`);
+        continue;
+      }
       const trials = latchkey ? options.s4Trials : total > 100_000 || options.quick ? 1 : 3;
       const dir = mkdtempSync(join(env.workDir, `s4-${approach}-`));
       try {

@@ -51,12 +51,15 @@ function passwordsFromEnv(): PasswordService {
 export async function setupLatchkey(): Promise<LatchkeySetup> {
   const kind = parseStoreKind(process.env.STORE);
   if (kind === null) {
-    process.stderr.write('bench server: STORE must be memory, sqlite, redis or cached-db\n');
+    process.stderr.write('bench server: STORE must be memory, sqlite, redis, cached-db or postgres\n');
     process.exit(2);
   }
   const db = openSqlite(join(requireEnv('DATA_DIR'), 'latchkey.sqlite3'));
   await migrateToLatest(db);
-  const sessionStore = await openLatchkeyStore(kind, { db, redisUrl: process.env.REDIS_URL });
+  const { store: sessionStore, close: closeStore } = await openLatchkeyStore(kind, {
+    db,
+    redisUrl: process.env.REDIS_URL,
+  });
   const passwords = passwordsFromEnv();
   const users = new UserRepository(db);
   await users.createUser({
@@ -76,7 +79,7 @@ export async function setupLatchkey(): Promise<LatchkeySetup> {
     latchkey,
     db,
     async close() {
-      await sessionStore.close();
+      await closeStore();
       await db.destroy();
     },
   };
