@@ -114,6 +114,6 @@ results.headline = headline(results);
 process.stdout.write(renderText(results));
 const complete = options.only.length === 0 && options.scenarios.size === 6;
 const json = writeJson(results, { complete });
-const readme = results.kind === 'full' && complete && updateReadme(results);
-process.stdout.write(`results: ${json}${readme ? ', bench/README.md' : ''}\n`);
+const readmes = results.kind === 'full' && complete ? updateReadme(results) : [];
+process.stdout.write(`results: ${[json, ...readmes].join(', ')}\n`);
 process.stdout.write(`${results.headline}\n`);

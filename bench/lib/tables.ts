@@ -162,10 +162,14 @@ export function renderText(results: BenchResults): string {
   return out.join('\n');
 }
 
-/** The same tables in Markdown. */
-export function renderMarkdown(results: BenchResults): string {
+/**
+ * The same tables in Markdown; `only` keeps the tables whose title starts with one of its entries
+ * (the project README shows S1, S3, S4 and the goals; bench/README.md everything).
+ */
+export function renderMarkdown(results: BenchResults, only?: readonly string[]): string {
   const out = [`\`${machineLine(results.machine)}\``, ''];
-  for (const raw of buildTables(results)) {
+  const wanted = (title: string): boolean => only === undefined || only.some((o) => title.startsWith(o));
+  for (const raw of buildTables(results).filter((t) => wanted(t.title))) {
     const table = dropEmptyColumns(raw);
     const escapeCell = (s: string): string => s.replace(/\|/g, '\\|');
     out.push(`**${table.title}**`, '');
