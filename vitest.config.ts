@@ -8,6 +8,7 @@ export default defineConfig({
       'app/**/*.test.ts',
       'app/**/*.test.tsx',
       'test/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,
