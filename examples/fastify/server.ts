@@ -116,3 +116,4 @@ app.get('/dashboard/', async (request, reply) => {
 });
 
 await app.listen({ port: PORT, host: '127.0.0.1' });
+process.stdout.write(`Fastify example on http://127.0.0.1:${PORT}/ (alice / ${DEMO_PASSWORD})\n`);

@@ -1,5 +1,4 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -11,6 +10,7 @@ import {
   type TestDatabase,
   uniqueDatabaseName,
 } from '../../test/support/databases.js';
+import { freePort } from '../../test/support/ports.js';
 import { ConfigurationError, StoreUnavailableError } from '../core/errors.js';
 import {
   DEFAULT_MAX_CONNECTIONS,
@@ -24,16 +24,6 @@ import { migrateToLatest } from './migrate.js';
 import { migrations } from './migrations/index.js';
 
 const ALL_MIGRATIONS = Object.keys(migrations);
-
-/** A port nothing listens on: bound by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function failure(attempt: Promise<unknown>): Promise<StoreUnavailableError> {
   const error = await attempt.then(
@@ -131,7 +121,7 @@ describe('openDatabase', () => {
   ])(
     'a %s server that refuses connections is one line naming host and port, with the cause',
     async (scheme, server) => {
-      const port = await closedPort();
+      const port = await freePort();
       const error = await failure(openDatabase(`${scheme}://app:s3cret@127.0.0.1:${port}/app`));
       expect(error.message).toBe(`Cannot connect to ${server} at 127.0.0.1:${port} (connection refused)`);
       expect(error.message).not.toMatch(/s3cret|app@/);

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { freePort } from '../../test/support/ports.js';
 import {
   connectTestRedis,
   openTestRedis,
@@ -30,16 +30,6 @@ storeConformanceSuite(
   },
   { describe: redisDescribe, test, beforeEach, afterEach },
 );
-
-/** A port nothing listens on: bound by the OS, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 redisDescribe('redis session store', () => {
   let redis: TestRedis;
@@ -251,7 +241,7 @@ redisDescribe('redis session store', () => {
 
 describe('INVARIANTS 10: the redis store fails closed, and fast', () => {
   test('createRedisSessionStore on a port nothing listens on rejects with StoreUnavailableError', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const logger = createMemoryLogger();
     const started = performance.now();
     const error = await createRedisSessionStore({
@@ -267,7 +257,7 @@ describe('INVARIANTS 10: the redis store fails closed, and fast', () => {
   });
 
   test('every operation on a client that cannot reach Redis rejects at once with StoreUnavailableError', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const client = new Redis(`redis://127.0.0.1:${port}`, { ...FAIL_FAST_REDIS_OPTIONS, lazyConnect: true });
     client.on('error', () => {});
     const store = new RedisSessionStore({ client, quitOnClose: true });

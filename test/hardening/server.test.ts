@@ -7,14 +7,10 @@ import { spawn } from 'node:child_process';
 import { request as httpsRequest } from 'node:https';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Certificate, hasOpenssl, selfSignedCertificate } from '../browser/support/certificate.js';
-import {
-  freePort,
-  REPO_ROOT,
-  type ReferenceApp,
-  startReferenceApp,
-} from '../browser/support/reference-app.js';
+import { REPO_ROOT, type ReferenceApp, startReferenceApp } from '../browser/support/reference-app.js';
 import { TEST_SECRET } from '../support/app.js';
 import { Browser } from '../support/browser.js';
+import { freePort } from '../support/ports.js';
 
 /** Runs the server until it exits (it should, at once); its status and everything it wrote. */
 function runToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {

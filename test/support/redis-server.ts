@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { freePort } from '../browser/support/reference-app.js';
+import { freePort } from './ports.js';
 
 /** A redis-server the test controls. */
 export interface PrivateRedis {

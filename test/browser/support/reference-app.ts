@@ -6,10 +6,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../support/ports.js';
 
 /** The repository root: both commands run from there, as `npm start` and `npx latchkey` do. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -58,23 +58,6 @@ function parseLogLine(line: string): { event?: unknown; reason?: unknown } | nul
 export interface ReferenceAppOptions {
   /** Extra settings (cookie names, TLS files…) on top of the defaults below. */
   readonly env?: Readonly<Record<string, string>>;
-}
-
-/**
- * Asks the kernel for a free TCP port on 127.0.0.1.
- * @example
- * const port = await freePort();
- */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function run(args: readonly string[], env: Readonly<Record<string, string>>): ChildProcess {
