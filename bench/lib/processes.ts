@@ -1,22 +1,11 @@
 /**
- * @module Child processes of a benchmark run: a free port, a server started as
- * `node --import tsx bench/servers/<file>.ts` that says `ready` when it listens, and stopping it
- * (SIGTERM, then SIGKILL if it lingers). Only processes this module started are ever signalled.
+ * @module Child processes of a benchmark run (and of tests that start a script): a process that is
+ * ready once its output matches a line, a server started as `node --import tsx bench/servers/<file>.ts`
+ * that says `ready` when it listens, and stopping them (SIGTERM, then SIGKILL if it lingers). Only processes this module started are ever signalled.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
-
-/** A port nobody listens on right now (the OS picks it). */
-export async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const address = probe.address();
-  probe.close();
-  if (address === null || typeof address === 'string') throw new Error('could not find a free port');
-  return address.port;
-}
+import { freePort } from '../../test/support/ports.js';
 
 /** A running child process and how to stop it. */
 export interface RunningProcess {

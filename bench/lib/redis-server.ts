@@ -3,7 +3,8 @@
  * stopped at the end, so a fresh clone needs no Redis running. When `redis-server` is not installed
  * the run goes on without the Redis contenders and says so.
  */
-import { freePort, type RunningProcess, startProcess } from './processes.js';
+import { freePort } from '../../test/support/ports.js';
+import { type RunningProcess, startProcess } from './processes.js';
 
 /** A Redis this run started. */
 export interface BenchRedis {
