@@ -11,13 +11,23 @@ import type { PasswordService } from '../src/auth/types.js';
 import { UserRepository } from '../src/auth/users/repository.js';
 import type { User } from '../src/auth/users/user.js';
 import type { Clock } from '../src/core/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import type { Logger } from '../src/core/logger.js';
+import { consoleLogger } from '../src/core/logger.js';
 import type { Settings } from '../src/core/settings.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
+import { type DjangoMode, openDjangoMode } from '../src/django/mode.js';
+import type { DjangoSettings } from '../src/django/settings.js';
 import { createLatchkey, type Latchkey } from '../src/latchkey.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
+
+/** The parts of `createLatchkey`'s config that Django mode replaces. */
+function djangoParts(django: DjangoMode) {
+  const { users, codec, passwords, sessionAuthHashSalt, messageCookieSigning } = django;
+  return { users, codec, passwords, sessionAuthHashSalt, messageCookieSigning };
+}
 
 /** What the app runs on. */
 export interface Runtime {
@@ -41,6 +51,8 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Password hashing; argon2id by default (tests pass a fast PBKDF2 service). */
   readonly passwords?: PasswordService;
+  /** Django mode (`DJANGO_DATABASE=true`): users, sessions and messages in Django's tables and formats. */
+  readonly django?: DjangoSettings;
 }
 
 /**
@@ -53,15 +65,26 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     await migrateToLatest(db);
     const clock = options.clock;
-    const sessionStore = await openSessionStore({
-      engine: options.settings.SESSION_ENGINE,
-      db,
-      redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379/0',
-      signing: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
-      ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
-      ...(clock ? { clock } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+    const django = options.django?.enabled
+      ? await openDjangoMode({
+          db,
+          keys: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
+          django: options.django,
+          clock: clock ?? systemClock,
+          logger: options.logger ?? consoleLogger,
+        })
+      : null;
+    const sessionStore =
+      django?.sessionStore ??
+      (await openSessionStore({
+        engine: options.settings.SESSION_ENGINE,
+        db,
+        redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379/0',
+        signing: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
+        ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
+        ...(clock ? { clock } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      }));
     const users = new UserRepository(db, clock ? { clock } : {});
     const audit = new AuditLog(db, clock ? { clock } : {});
     const tokens = new TokenRepository(db, clock ? { clock } : {});
@@ -72,6 +95,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       tokens,
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(django === null ? {} : djangoParts(django)),
       ...(options.passwords ? { passwords: options.passwords } : {}),
     });
     recordAuthEvents(latchkey.events, audit);

@@ -19,6 +19,7 @@ import { commitResponse } from './http/commit.js';
 import { RequestContext } from './http/context.js';
 import { allowedHostsOf, isAllowedHost } from './http/hosts.js';
 import { BadRequestError, type HttpRequest } from './http/request.js';
+import type { MessageCookieSigning } from './messages/cookie-storage.js';
 import { MESSAGES_COOKIE_NAME, MessageStore } from './messages/store.js';
 import { createSignedCodec, type SessionCodec } from './sessions/codec.js';
 import { createSessionEngine, Session, type SessionEngine, sessionPolicyOf } from './sessions/session.js';
@@ -39,6 +40,15 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
   readonly loginThrottle?: LoginThrottle | null;
   /** Renders an error page or JSON body for a status; a plain page or `{"error"}` JSON by default. */
   readonly renderError?: (request: HttpRequest, status: number, message: string) => Response;
+  /**
+   * Another session encoding (Django's, from `src/django/`); Latchkey's signed JSON by default.
+   * The next three options together make sessions, auth hashes and messages Django's own.
+   */
+  readonly codec?: SessionCodec;
+  /** The key salt of the session auth hash; Latchkey's own by default, Django's in Django mode. */
+  readonly sessionAuthHashSalt?: string;
+  /** The `messages` cookie's format; Latchkey's own by default. */
+  readonly messageCookieSigning?: MessageCookieSigning;
 }
 
 /** Whether a client asked for JSON (an API call) rather than a page. */
@@ -80,6 +90,9 @@ export class Latchkey<User extends AuthUser = AuthUser> {
   readonly logger: Logger;
   readonly loginThrottle: LoginThrottle | null;
   readonly #renderError: (request: HttpRequest, status: number, message: string) => Response;
+  /** The key salt of session auth hashes (`undefined`: Latchkey's own). */
+  readonly sessionAuthHashSalt: string | undefined;
+  readonly #messageCookieSigning: MessageCookieSigning | undefined;
   /** Request views of a client-side store (`signed_cookies`), by the session they serve. */
   readonly #views = new WeakMap<Session, RequestSessionStore>();
 
@@ -96,12 +109,16 @@ export class Latchkey<User extends AuthUser = AuthUser> {
         ? createLoginThrottle({ settings: this.settings, clock: this.clock, logger: this.logger })
         : config.loginThrottle;
     const { SECRET_KEY, SECRET_KEY_FALLBACKS } = this.settings;
-    this.codec = createSignedCodec({
-      secret: SECRET_KEY,
-      fallbacks: SECRET_KEY_FALLBACKS,
-      clock: this.clock,
-      logger: this.logger,
-    });
+    this.sessionAuthHashSalt = config.sessionAuthHashSalt;
+    this.#messageCookieSigning = config.messageCookieSigning;
+    this.codec =
+      config.codec ??
+      createSignedCodec({
+        secret: SECRET_KEY,
+        fallbacks: SECRET_KEY_FALLBACKS,
+        clock: this.clock,
+        logger: this.logger,
+      });
     this.engine = createSessionEngine({
       store: config.sessionStore,
       codec: this.codec,
@@ -112,7 +129,7 @@ export class Latchkey<User extends AuthUser = AuthUser> {
 
   /** The session auth hash of `user` under the current secret. */
   sessionAuthHash(user: Pick<AuthUser, 'password'>): string {
-    return sessionAuthHash(user, this.settings.SECRET_KEY);
+    return sessionAuthHash(user, this.settings.SECRET_KEY, this.sessionAuthHashSalt);
   }
 
   /** Whether the request's `Host` is in `ALLOWED_HOSTS` (Django's `get_host`). */
@@ -136,6 +153,7 @@ export class Latchkey<User extends AuthUser = AuthUser> {
         keys: { secret: this.settings.SECRET_KEY, fallbacks: this.settings.SECRET_KEY_FALLBACKS },
         clock: this.clock,
         logger: this.logger,
+        ...(this.#messageCookieSigning === undefined ? {} : { cookieSigning: this.#messageCookieSigning }),
       }),
       hadSessionCookie: sessionCookie !== null,
     });

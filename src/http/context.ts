@@ -113,6 +113,7 @@ export class RequestContext<User extends AuthUser = AuthUser> {
     const match = verifySessionAuthHash(await this.session.get(AUTH_HASH_KEY), user, {
       secret: SECRET_KEY,
       fallbacks: SECRET_KEY_FALLBACKS,
+      salt: this.app.sessionAuthHashSalt,
     });
     if (match === 'mismatch') {
       // The password changed since this session logged in (or the hash was forged): end it.
