@@ -5,8 +5,9 @@
  * under `_messages`. Each message is `["__json_message", is_safe, level, text(, extra_tags)]`.
  */
 import { deflateSync, inflateSync } from 'node:zlib';
+import type { Clock } from '../core/clock.js';
 import { BadSignatureError } from '../core/errors.js';
-import { asciiJson, b64Decode, b64Encode, Signer, type SigningKeys } from '../core/signing.js';
+import { asciiJson, b64Decode, b64Encode, type SigningKeys, TimestampSigner } from '../core/signing.js';
 import type { MessageCookieSigning } from '../messages/cookie-storage.js';
 
 /** Django's `MessageEncoder.message_key`. */
@@ -32,12 +33,25 @@ function fromDjangoEntry(entry: unknown): unknown {
 }
 
 /**
+ * JSON as Python's `json.dumps` writes it with its default separators (`', '` and `': '`), which
+ * `SessionStorage.serialize_messages` uses; values are lists and scalars only.
+ */
+function spacedJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(spacedJson).join(', ')}]`;
+  if (value !== null && typeof value === 'object') {
+    const items = Object.entries(value).map(([key, item]) => `${asciiJson(key)}: ${spacedJson(item)}`);
+    return `{${items.join(', ')}}`;
+  }
+  return asciiJson(value);
+}
+
+/**
  * Latchkey's stored messages as the `_messages` value Django's `SessionStorage` reads: a JSON string.
  * @example
- * toDjangoSessionMessages([[25, 'Saved']]); // '[["__json_message",0,25,"Saved"]]'
+ * toDjangoSessionMessages([[25, 'Saved']]); // '[["__json_message", 0, 25, "Saved"]]'
  */
 export function toDjangoSessionMessages(entries: readonly unknown[]): string {
-  return asciiJson(entries.map(toDjangoEntry));
+  return spacedJson(entries.map(toDjangoEntry));
 }
 
 /**
@@ -55,16 +69,20 @@ export function fromDjangoSessionMessages(value: string): unknown[] | null {
 }
 
 /**
- * The `messages` cookie in Django's format, with `SECRET_KEY_FALLBACKS` accepted when reading (as
- * Django 4.1+ does). Pass it to `MessageStore` (or `createLatchkey`'s `messageCookieSigning`).
+ * The `messages` cookie in Django's format (its `get_cookie_signer` is the `SIGNING_BACKEND`, a
+ * `TimestampSigner` by default, with no age limit on reading), with `SECRET_KEY_FALLBACKS` accepted
+ * when reading (as Django 4.1+ does). Pass it to `createLatchkey`'s `messageCookieSigning`.
  * @example
- * const signing = createDjangoMessageSigning({ secret: settings.SECRET_KEY, fallbacks: [] });
+ * const signing = createDjangoMessageSigning({ secret: settings.SECRET_KEY, fallbacks: [], clock });
  */
-export function createDjangoMessageSigning(keys: SigningKeys): MessageCookieSigning {
-  const signer = new Signer({
+export function createDjangoMessageSigning(
+  keys: SigningKeys & { readonly clock?: Clock },
+): MessageCookieSigning {
+  const signer = new TimestampSigner({
     secret: COOKIE_KEY_PREFIX + keys.secret,
     fallbacks: (keys.fallbacks ?? []).map((key) => COOKIE_KEY_PREFIX + key),
     salt: COOKIE_SALT,
+    ...(keys.clock === undefined ? {} : { clock: keys.clock }),
   });
   return {
     sign(entries) {

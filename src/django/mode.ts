@@ -118,6 +118,6 @@ export async function openDjangoMode(options: OpenDjangoModeOptions): Promise<Dj
     codec,
     passwords: createDjangoPasswordService(options.django),
     sessionAuthHashSalt: DJANGO_SESSION_AUTH_HASH_SALT,
-    messageCookieSigning: createDjangoMessageSigning(options.keys),
+    messageCookieSigning: createDjangoMessageSigning({ ...options.keys, clock: options.clock }),
   };
 }

@@ -39,18 +39,25 @@ export interface DjangoSessionCodecOptions extends SigningKeys {
   readonly acceptedBackends?: readonly string[];
 }
 
+/** The Django codec, plus a quiet read of the user id for the store's per-user index. */
+export interface DjangoSessionCodec extends SessionCodec {
+  /** The `_auth_user_id` a payload holds, or `null` (anonymous or undecodable: not logged here). */
+  peekUserId(payload: string): string | null;
+}
+
 /**
  * The codec of the `django` session store: every payload it writes is one Django decodes.
  * @example
  * const codec = createDjangoSessionCodec({ secret: settings.SECRET_KEY, clock, logger });
  */
-export function createDjangoSessionCodec(options: DjangoSessionCodecOptions): SessionCodec {
+export function createDjangoSessionCodec(options: DjangoSessionCodecOptions): DjangoSessionCodec {
   const backend = options.backend ?? MODEL_BACKEND;
   const accepted = new Set(options.acceptedBackends ?? [backend]);
   const fallbacks = options.fallbacks ?? [];
   const keys = { secret: options.secret, fallbacks, clock: options.clock, salt: DJANGO_SESSION_SALT };
+  let quiet = false;
   const corrupted = (reason: string): null => {
-    options.logger.log('warn', 'security.session_corrupted', { reason, format: 'django' });
+    if (!quiet) options.logger.log('warn', 'security.session_corrupted', { reason, format: 'django' });
     return null;
   };
 
@@ -89,24 +96,35 @@ export function createDjangoSessionCodec(options: DjangoSessionCodecOptions): Se
     return data;
   }
 
+  function decode(payload: string): SessionData | null {
+    let data: unknown;
+    try {
+      data = loads(payload, keys);
+    } catch (error) {
+      if (!(error instanceof BadSignatureError)) throw error;
+      // Django's decode falls back to the pre-3.1 format on a bad signature.
+      const legacy = decodeLegacySession(payload, [options.secret, ...fallbacks]);
+      if (!legacy.ok) return corrupted(`${error.message}; ${legacy.reason}`);
+      data = legacy.data;
+    }
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) return corrupted('not an object');
+    return fromDjango(data as SessionData);
+  }
+
   return {
+    decode,
+    peekUserId(payload) {
+      quiet = true;
+      try {
+        const id = decode(payload)?.[AUTH_USER_ID_KEY];
+        return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+      } finally {
+        quiet = false;
+      }
+    },
     encode(data) {
       // compressMinBytes 0: Django's rule exactly (zlib whenever it is shorter).
       return dumps(toDjango(data), { ...keys, compress: true });
-    },
-    decode(payload) {
-      let data: unknown;
-      try {
-        data = loads(payload, keys);
-      } catch (error) {
-        if (!(error instanceof BadSignatureError)) throw error;
-        // Django's decode falls back to the pre-3.1 format on a bad signature.
-        const legacy = decodeLegacySession(payload, [options.secret, ...fallbacks]);
-        if (!legacy.ok) return corrupted(`${error.message}; ${legacy.reason}`);
-        data = legacy.data;
-      }
-      if (data === null || typeof data !== 'object' || Array.isArray(data)) return corrupted('not an object');
-      return fromDjango(data as SessionData);
     },
   };
 }

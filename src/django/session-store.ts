@@ -10,7 +10,6 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { CreateError, LatchkeyError, StoreUnavailableError, UpdateError } from '../core/errors.js';
 import { type DialectName, dialectOf } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
-import type { SessionCodec } from '../sessions/codec.js';
 import type {
   DeleteUserSessionsOptions,
   SessionRecord,
@@ -25,7 +24,8 @@ import {
   SESSION_INDEX_TABLE,
   toDjangoDateTime,
 } from './schema.js';
-import { catchUpIndex, ensureSessionIndex, putIndexRow, userIdOf } from './session-index.js';
+import type { DjangoSessionCodec } from './session-codec.js';
+import { catchUpIndex, ensureSessionIndex, putIndexRow } from './session-index.js';
 
 /** Rounds of "catch up, delete" in `deleteUserSessions`, for sessions Django creates meanwhile. */
 const MAX_DELETE_ROUNDS = 3;
@@ -35,7 +35,7 @@ export interface DjangoSessionStoreOptions {
   /** Django's database (Latchkey's own tables may live there too). */
   readonly db: Kysely<Database>;
   /** The Django codec: reads the user id of rows Django wrote. */
-  readonly codec: SessionCodec;
+  readonly codec: DjangoSessionCodec;
   readonly clock?: Clock;
 }
 
@@ -57,7 +57,7 @@ interface Row {
 export class DjangoSessionStore implements SessionStore {
   readonly #db: Kysely<DjangoDatabase>;
   readonly #dialect: DialectName;
-  readonly #codec: SessionCodec;
+  readonly #codec: DjangoSessionCodec;
   readonly #clock: Clock;
 
   constructor(options: DjangoSessionStoreOptions) {
@@ -92,8 +92,9 @@ export class DjangoSessionStore implements SessionStore {
   }
 
   #toRecord(row: Row): SessionRecord {
-    // A row Django wrote and nobody indexed yet: its user comes from its data.
-    const userId = row.indexed === null ? userIdOf(this.#codec.decode(row.session_data)) : row.user_id;
+    // A row Django wrote and nobody indexed yet: its user comes from its data (read quietly: the
+    // session's own decode logs an undecodable row once).
+    const userId = row.indexed === null ? this.#codec.peekUserId(row.session_data) : row.user_id;
     const expiresAt = new Date(fromDjangoDateTime(this.#dialect, row.expire_date));
     return { data: row.session_data, expiresAt, userId };
   }
