@@ -13,7 +13,6 @@ import { dialectOf } from '../db/connect.js';
 import { createTable } from '../db/migrations/ddl.js';
 import type { SessionCodec } from '../sessions/codec.js';
 import { AUTH_USER_ID_KEY } from '../sessions/session.js';
-import { isDuplicateKeyError } from '../stores/sql.js';
 import { type DjangoDatabase, SESSION_INDEX_TABLE, toDjangoDateTime } from './schema.js';
 
 /** Rows decoded per catch-up query, so a large backlog never holds one long read. */
@@ -59,6 +58,16 @@ export async function putIndexRow(
   await db.insertInto(SESSION_INDEX_TABLE).values({ session_key: key, user_id: userId }).execute();
 }
 
+/** Inserts index rows, skipping keys already indexed (SQLite/PostgreSQL `ON CONFLICT DO NOTHING`, MySQL `INSERT IGNORE`). */
+async function insertIgnoringTaken(
+  db: Kysely<DjangoDatabase>,
+  entries: { session_key: string; user_id: string | null }[],
+): Promise<void> {
+  const insert = db.insertInto(SESSION_INDEX_TABLE).values(entries);
+  if (dialectOf(db) === 'mysql') await insert.ignore().execute();
+  else await insert.onConflict((conflict) => conflict.column('session_key').doNothing()).execute();
+}
+
 /**
  * Indexes every live `django_session` row that has no index row yet, decoding each once, and
  * returns how many user ids it found per user. A row indexed meanwhile by another process is skipped.
@@ -88,18 +97,13 @@ export async function catchUpIndex(
       )
       .limit(CATCH_UP_BATCH)
       .execute();
-    for (const row of rows) {
+    const entries = rows.map((row) => {
       const userId = userIdOf(codec.decode(row.session_data));
       found.set(userId, (found.get(userId) ?? 0) + 1);
-      try {
-        await db
-          .insertInto(SESSION_INDEX_TABLE)
-          .values({ session_key: row.session_key, user_id: userId })
-          .execute();
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error;
-      }
-    }
+      return { session_key: row.session_key, user_id: userId };
+    });
+    // One statement per batch; a row another process indexed meanwhile is left as it is.
+    if (entries.length > 0) await insertIgnoringTaken(db, entries);
     if (rows.length < CATCH_UP_BATCH) return found;
   }
 }

@@ -19,7 +19,7 @@ import { createDjangoSessionCodec } from '../../src/django/session-codec.js';
 import { createDjangoSessionStore } from '../../src/django/session-store.js';
 import { storeConformanceSuite } from '../../src/testing/store-suite.js';
 import { createServerDatabase, describeOnDialect, type TestDialect } from '../support/databases.js';
-import { djangoProblem, migrateDjango } from './support/django-server.js';
+import { migrateDjango, whenDjangoRuns } from './support/django-server.js';
 
 const SECRET = 'django-insecure-store-tests-0123456789';
 
@@ -120,18 +120,7 @@ function suite(dialect: TestDialect): void {
   });
 }
 
-function whenDjangoRuns(dialect: TestDialect): void {
-  const problem = djangoProblem({ postgres: dialect === 'postgres' });
-  if (problem === null) return suite(dialect);
-  if (process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0') {
-    test('Django is installed (CI never skips the Django tests)', () => {
-      throw new Error(problem);
-    });
-    return;
-  }
-  console.warn(`\n!! SKIPPING the django store tests on ${dialect}: ${problem}\n`);
-  test.skip('django store tests', () => undefined);
-}
-
-describe('django session store on SQLite', () => whenDjangoRuns('sqlite'));
-await describeOnDialect('postgres', 'django session store on PostgreSQL', () => whenDjangoRuns('postgres'));
+describe('django session store on SQLite', () => whenDjangoRuns('sqlite', suite));
+await describeOnDialect('postgres', 'django session store on PostgreSQL', () =>
+  whenDjangoRuns('postgres', suite),
+);

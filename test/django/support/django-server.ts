@@ -5,6 +5,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { test } from 'vitest';
+import type { TestDialect } from '../../support/databases.js';
 import { freePort } from '../../support/ports.js';
 
 /** Debian's interpreter, where python3-django lives (not a pyenv shim on PATH). */
@@ -113,4 +115,27 @@ export async function startDjango(env: Readonly<Record<string, string>>): Promis
       process.off('exit', killOnExit);
     },
   };
+}
+
+/**
+ * Registers `suite(dialect)` when Django can run here; otherwise skips it with a loud warning, or
+ * under `CI` registers one failing test instead (the Django tests are never silently skipped there).
+ * @example
+ * describe('on SQLite', () => whenDjangoRuns('sqlite', suite));
+ */
+export function whenDjangoRuns(dialect: TestDialect, suite: (dialect: TestDialect) => void): void {
+  const problem = djangoProblem({ postgres: dialect === 'postgres' });
+  if (problem === null) {
+    suite(dialect);
+    return;
+  }
+  const ci = process.env.CI;
+  if (ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false') {
+    test('Django is installed (CI never skips the Django tests)', () => {
+      throw new Error(problem);
+    });
+    return;
+  }
+  console.warn(`\n!! SKIPPING the Django tests on ${dialect}: ${problem}\n`);
+  test.skip('Django tests', () => undefined);
 }
