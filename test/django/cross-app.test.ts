@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { openDatabase } from '../../src/db/connect.js';
 import { REPO_ROOT, type ReferenceApp, startReferenceApp } from '../browser/support/reference-app.js';
 import { Browser, csrfFieldOf } from '../support/browser.js';
@@ -23,6 +23,10 @@ import {
 } from './support/django-server.js';
 
 const PASSWORD = 'correct horse battery staple';
+
+// Two servers, real hashing and a CLI process per command, on a 2-core machine shared with other
+// suites: a step can take seconds, so each test gets a minute.
+vi.setConfig({ testTimeout: 60_000 });
 
 /** Runs `latchkey <args>` with the app's environment, as an operator would. */
 function cli(
@@ -132,13 +136,36 @@ function crossAppSuite(dialect: TestDialect): void {
     return ((await response.json()) as { user: string | null }).user !== null;
   }
 
-  test('log in on Django: logged in on Latchkey', async () => {
+  test('log in on Django: logged in on Latchkey, whose sessions page lists that session', async () => {
     const name = newUser();
     const { lk, dj } = browser();
     await djangoLogin(dj, name);
     const page = await lk.get('/dashboard/');
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(name);
+    const sessions = await lk.get('/accounts/sessions/');
+    expect(sessions.status).toBe(200);
+    expect(await sessions.text()).toMatch(/this session/i);
+  });
+
+  test('a pbkdf2_sha1 hash is upgraded at a Latchkey login to Django’s pbkdf2_sha256 and count, which Django takes as is', async () => {
+    const name = `legacy${++users}`;
+    createDjangoUser(env, name, PASSWORD, { hasher: 'pbkdf2_sha1' });
+    const read = async (): Promise<string> => {
+      const { db } = await openDatabase(env.DATABASE_URL as string);
+      const result = await sql<{
+        password: string;
+      }>`select password from auth_user where username = ${name}`.execute(db);
+      await db.destroy();
+      return result.rows[0]?.password as string;
+    };
+    expect(await read()).toMatch(/^pbkdf2_sha1\$/);
+    await latchkeyLogin(browser().lk, name);
+    const upgraded = await read();
+    expect(upgraded).toMatch(/^pbkdf2_sha256\$1000\$[A-Za-z0-9]{22}\$/);
+    await djangoLogin(browser().dj, name);
+    // Django found nothing to update: same algorithm, iterations and salt entropy.
+    expect(await read()).toBe(upgraded);
   });
 
   test('log in on Latchkey: logged in on Django, with last_login recorded in auth_user', async () => {
@@ -321,6 +348,20 @@ function crossAppSuite(dialect: TestDialect): void {
     expect(django.output()).not.toMatch(/Traceback|Internal Server Error/);
   });
 }
+
+test('DJANGO_DATABASE=true on a database without Django’s tables stops start-up with one clear line', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'latchkey-django-empty-'));
+  try {
+    const started = startReferenceApp({
+      env: { DATABASE_URL: `sqlite:${join(dir, 'empty.sqlite3')}`, DJANGO_DATABASE: 'true' },
+    });
+    await expect(started).rejects.toThrow(
+      /latchkey: cannot start: DJANGO_DATABASE: the database DATABASE_URL names has no Django tables \(missing django_session, auth_user/,
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);
 
 describe('Latchkey and Django on one SQLite database', () => whenDjangoRuns('sqlite', crossAppSuite));
 await describeOnDialect('postgres', 'Latchkey and Django on one PostgreSQL database', () =>

@@ -40,15 +40,31 @@ export function migrateDjango(env: Readonly<Record<string, string>>): void {
   manage(env, ['migrate', '--verbosity', '0']);
 }
 
-/** Creates a user with Django's `create_user` (so the hash is Django's own). */
+/**
+ * Creates a user with Django's `create_user` (so the hash is Django's own), or with a hash of
+ * `hasher` (one of the project's `PASSWORD_HASHERS`, e.g. `pbkdf2_sha1`), as an older project has.
+ */
 export function createDjangoUser(
   env: Readonly<Record<string, string>>,
   username: string,
   password: string,
+  options: { hasher?: string } = {},
 ): void {
-  const script =
-    'import sys\nfrom django.contrib.auth.models import User\nname, pw = sys.stdin.read().split("\\n")[:2]\nUser.objects.create_user(name, password=pw)\n';
-  manage(env, ['shell', '--command', `exec(${JSON.stringify(script)})`], `${username}\n${password}\n`);
+  const script = [
+    'import sys',
+    'from django.contrib.auth.hashers import make_password',
+    'from django.contrib.auth.models import User',
+    'name, pw, hasher = sys.stdin.read().split("\\n")[:3]',
+    'user = User.objects.create_user(name, password=pw)',
+    'if hasher:',
+    '    user.password = make_password(pw, hasher=hasher)',
+    '    user.save()',
+  ].join('\n');
+  manage(
+    env,
+    ['shell', '--command', `exec(${JSON.stringify(script)})`],
+    `${username}\n${password}\n${options.hasher ?? ''}\n`,
+  );
 }
 
 /** A running Django project. */
