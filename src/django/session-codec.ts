@@ -14,6 +14,7 @@ import type { SessionCodec, SessionData } from '../sessions/codec.js';
 import { AUTH_USER_ID_KEY } from '../sessions/session.js';
 import { decodeLegacySession } from './legacy-session.js';
 import { fromDjangoSessionMessages, toDjangoSessionMessages } from './messages-format.js';
+import { userIdOf } from './session-index.js';
 
 /** Django's `SessionBase.key_salt` for `django.contrib.sessions.backends.db.SessionStore`. */
 export const DJANGO_SESSION_SALT = 'django.contrib.sessions.SessionStore';
@@ -116,8 +117,7 @@ export function createDjangoSessionCodec(options: DjangoSessionCodecOptions): Dj
     peekUserId(payload) {
       quiet = true;
       try {
-        const id = decode(payload)?.[AUTH_USER_ID_KEY];
-        return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+        return userIdOf(decode(payload));
       } finally {
         quiet = false;
       }

@@ -38,10 +38,14 @@ export async function ensureSessionIndex(db: Kysely<DjangoDatabase>): Promise<vo
     .execute();
 }
 
-/** The user id a decoded session holds, as the index keeps it; `null` when anonymous. */
+/** The index's `user_id` column width. */
+const MAX_USER_ID_LENGTH = 64;
+
+/** The user id a decoded session holds, as the index keeps it; `null` when anonymous (or no user id fits). */
 export function userIdOf(data: Record<string, unknown> | null): string | null {
   const id = data?.[AUTH_USER_ID_KEY];
-  return typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+  const text = typeof id === 'string' || typeof id === 'number' ? String(id) : null;
+  return text !== null && text.length <= MAX_USER_ID_LENGTH ? text : null;
 }
 
 /**

@@ -105,7 +105,15 @@ export class DjangoSessionStore implements SessionStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    return (await this.load(key)) !== null;
+    const row = await this.#run('check a session', () =>
+      this.#db
+        .selectFrom('django_session')
+        .select('session_key')
+        .where('session_key', '=', key)
+        .where('expire_date', '>', this.#now())
+        .executeTakeFirst(),
+    );
+    return row !== undefined;
   }
 
   async create(key: string, record: SessionRecord): Promise<void> {
