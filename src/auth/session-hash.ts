@@ -11,6 +11,9 @@ const SALT = 'latchkey.auth.AbstractBaseUser.get_session_auth_hash';
 export const DJANGO_SESSION_AUTH_HASH_SALT =
   'django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash';
 
+/** Session data key of the session auth hash (Django's `HASH_SESSION_KEY`). */
+export const AUTH_HASH_KEY = '_auth_user_hash';
+
 /**
  * The hash of `user`'s current password under `secret`, as hex; `salt` is Latchkey's own unless
  * given (Django's, {@link DJANGO_SESSION_AUTH_HASH_SALT}, when sessions are shared with Django).
@@ -21,6 +24,11 @@ export function sessionAuthHash(
   salt: string = SALT,
 ): string {
   return saltedHmac(salt, user.password, secret).toString('hex');
+}
+
+/** The keys of the session auth hash, and its key salt when it is not Latchkey's own (Django mode). */
+export interface SessionHashKeys extends SigningKeys {
+  readonly salt?: string;
 }
 
 /** How a stored hash compares with the user's current password. */
@@ -35,7 +43,7 @@ export type SessionHashMatch = 'current' | 'fallback' | 'mismatch';
 export function verifySessionAuthHash(
   stored: unknown,
   user: Pick<AuthUser, 'password'>,
-  keys: SigningKeys & { readonly salt?: string },
+  keys: SessionHashKeys,
 ): SessionHashMatch {
   if (typeof stored !== 'string') return 'mismatch';
   if (constantTimeEquals(stored, sessionAuthHash(user, keys.secret, keys.salt))) return 'current';
