@@ -18,6 +18,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { createLatchkey, type Latchkey } from '../src/latchkey.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
+import type { RedisSettings } from '../src/stores/redis-settings.js';
 
 /** What the app runs on. */
 export interface Runtime {
@@ -35,8 +36,10 @@ export interface RuntimeOptions {
   readonly databaseUrl: string;
   /** For `SESSION_ENGINE=redis` and `cached_db`; `redis://127.0.0.1:6379/0` by default. */
   readonly redisUrl?: string;
-  /** Redis key prefix (tests give each run its own). */
+  /** Redis key prefix (tests give each run its own); by default derived from the database. */
   readonly redisPrefix?: string;
+  /** The other `REDIS_*` settings (Cluster, Sentinel, timeouts, `WAIT`). */
+  readonly redis?: Partial<RedisSettings>;
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Password hashing; argon2id by default (tests pass a fast PBKDF2 service). */
@@ -56,7 +59,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const sessionStore = await openSessionStore({
       engine: options.settings.SESSION_ENGINE,
       db,
-      redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379/0',
+      ...(options.redis ? { redis: options.redis } : {}),
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
       signing: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
       ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
       ...(clock ? { clock } : {}),

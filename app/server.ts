@@ -88,7 +88,7 @@ async function main(): Promise<void> {
   const runtime = await createRuntime({
     settings: config.settings,
     databaseUrl: config.databaseUrl,
-    redisUrl: config.redisUrl,
+    redis: config.redis,
   }).catch((error: unknown) => fail(`cannot start: ${describeError(error)}`));
   const trustedProxies = parseTrustedProxies(config.settings.TRUSTED_PROXIES);
   const app = createApp(runtime.latchkey, { clientIp: clientIpResolver(trustedProxies) });
