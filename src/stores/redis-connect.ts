@@ -30,12 +30,12 @@ export interface RedisConnectionOptions {
   readonly sentinelName?: string;
   /** Milliseconds to open a connection (default 500). */
   readonly connectTimeoutMs?: number;
-  /** Milliseconds a command may take before the request fails closed (default 300). */
+  /** Milliseconds a command may take before the request fails closed (default 500). */
   readonly commandTimeoutMs?: number;
 }
 
 /** Defaults of {@link RedisConnectionOptions}: a session read takes a millisecond when Redis is well. */
-export const DEFAULT_REDIS_TIMEOUTS = { connectTimeoutMs: 500, commandTimeoutMs: 300 } as const;
+export const DEFAULT_REDIS_TIMEOUTS = { connectTimeoutMs: 500, commandTimeoutMs: 500 } as const;
 
 /**
  * ioredis settings that make commands fail at once while Redis is unreachable (a quick 503, INVARIANTS 10)

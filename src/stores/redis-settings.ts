@@ -4,7 +4,7 @@
  * value is reported at once, one line naming its variable.
  */
 import { ConfigurationError } from '../core/errors.js';
-import type { RedisConnectionOptions, RedisEndpoint } from './redis-connect.js';
+import { DEFAULT_REDIS_TIMEOUTS, type RedisConnectionOptions, type RedisEndpoint } from './redis-connect.js';
 
 /** Everything the Redis engines read from the environment. */
 export interface RedisSettings extends RedisConnectionOptions {
@@ -73,7 +73,12 @@ export function redisSettingsFromEnv(env: Readonly<Record<string, string | undef
     500,
     problems,
   );
-  const commandTimeoutMs = seconds('REDIS_SOCKET_TIMEOUT', env.REDIS_SOCKET_TIMEOUT, 300, problems);
+  const commandTimeoutMs = seconds(
+    'REDIS_SOCKET_TIMEOUT',
+    env.REDIS_SOCKET_TIMEOUT,
+    DEFAULT_REDIS_TIMEOUTS.commandTimeoutMs,
+    problems,
+  );
   const replicasText = env.REDIS_WAIT_REPLICAS?.trim() || '0';
   if (!/^\d{1,2}$/.test(replicasText))
     problems.push(

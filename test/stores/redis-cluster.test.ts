@@ -11,24 +11,23 @@ import type { RedisSessionStore } from '../../src/stores/redis.js';
 import { createRedisSessionStore } from '../../src/stores/redis-connect.js';
 import { indexName, recordName } from '../../src/stores/redis-scripts.js';
 import { storeConformanceSuite } from '../../src/testing/store-suite.js';
-import { type FailoverApp, loginLogoutLoop, PASSWORD, startFailoverApp } from '../support/failover-app.js';
+import {
+  type FailoverApp,
+  loginLogoutLoop,
+  PASSWORD,
+  servedAgainAfter,
+  startFailoverApp,
+} from '../support/failover-app.js';
 import { uniquePrefix } from '../support/redis.js';
 import {
   ask,
-  hasRedisBinaries,
   type RedisClusterTopology,
+  redisBinariesFor,
   startRedisCluster,
   until,
 } from '../support/redis-topology.js';
 
-const ci = ['1', 'true'].includes((process.env.CI ?? '').toLowerCase());
-const available = hasRedisBinaries();
-if (!available) {
-  if (ci) throw new Error('redis-server/redis-cli are not installed; CI never skips the Redis Cluster tests');
-  console.warn(
-    `\n${'!'.repeat(78)}\n!! SKIPPING the Redis Cluster tests: no redis-server.\n${'!'.repeat(78)}\n`,
-  );
-}
+const available = redisBinariesFor('the Redis Cluster tests');
 
 let cluster: RedisClusterTopology;
 const clusterNodes = (): { host: string; port: number }[] =>
@@ -72,6 +71,8 @@ describe.runIf(available)('Redis Cluster', () => {
         url: 'redis://127.0.0.1:6379/0',
         clusterNodes: clusterNodes(),
         prefix: uniquePrefix('cluster'),
+        // A loaded CI machine can stall a command for longer than the default; timeouts have their own test.
+        commandTimeoutMs: 2_000,
         clock,
       }),
     }),
@@ -180,7 +181,6 @@ describe.runIf(available)('Redis Cluster', () => {
         await until(async () => (await aliceShard()).primary === before.replica, 'the replica is promoted');
         await new Promise((resolve) => setTimeout(resolve, 300));
       });
-      console.log('cluster failover loop', report);
       expect(report.resurrected).toBe(0);
       expect(report.logouts).toBeGreaterThan(3);
       expect((await aliceShard()).primary).toBe(before.replica);
@@ -191,18 +191,9 @@ describe.runIf(available)('Redis Cluster', () => {
       expect((await b.login('alice', PASSWORD)).status).toBe(302);
       expect((await b.get('/dashboard/')).status).toBe(200);
       const { primary } = await aliceShard();
-      await cluster.nodes.find((n) => n.port === primary)?.kill();
-      const statuses: number[] = [];
-      let status = 503;
-      const started = Date.now();
-      while (status === 503 && Date.now() - started < 30_000) {
-        const begun = performance.now();
-        status = (await b.get('/dashboard/')).status;
-        // Fails closed fast: no request waits for the promotion.
-        expect(performance.now() - begun).toBeLessThan(2_000);
-        statuses.push(status);
-      }
-      expect(statuses[0]).toBe(503);
+      const status = await servedAgainAfter(b, async () =>
+        cluster.nodes.find((n) => n.port === primary)?.kill(),
+      );
       // The replica had her session: once it is promoted she is still logged in.
       expect(status).toBe(200);
       expect((await app.browser().login('alice', PASSWORD)).status).toBe(302);

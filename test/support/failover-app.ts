@@ -128,3 +128,27 @@ export async function loginLogoutLoop(app: FailoverApp, failover: () => Promise<
   }
   return report;
 }
+
+/**
+ * Kills a primary under a logged-in `browser` and polls until its pages are served again: the first
+ * answer must be a 503 (fail closed, INVARIANTS 10), never an anonymous page, and none may take long.
+ * Returns the status that ended the 503s (200 once a replica took over with the session).
+ * @example
+ * expect(await servedAgainAfter(b, () => node.kill())).toBe(200);
+ */
+export async function servedAgainAfter(browser: Browser, kill: () => Promise<void>): Promise<number> {
+  await kill();
+  const statuses: number[] = [];
+  let status = 503;
+  const started = Date.now();
+  while (status === 503 && Date.now() - started < 30_000) {
+    const begun = performance.now();
+    status = (await browser.get('/dashboard/')).status;
+    // Fails closed fast: no request waits for the promotion.
+    expect(performance.now() - begun).toBeLessThan(2_000);
+    statuses.push(status);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  expect(statuses[0]).toBe(503);
+  return status;
+}

@@ -55,6 +55,22 @@ export function hasRedisBinaries(): boolean {
   );
 }
 
+/**
+ * Whether the tests of `suite` can start their own redis-server: warns loudly when they cannot, or,
+ * under `CI`, throws so the test file fails.
+ * @example
+ * const available = redisBinariesFor('the Redis Cluster tests');
+ */
+export function redisBinariesFor(suite: string): boolean {
+  if (hasRedisBinaries()) return true;
+  if (['1', 'true'].includes((process.env.CI ?? '').toLowerCase()))
+    throw new Error(`redis-server/redis-cli are not installed; CI never skips ${suite}`);
+  console.warn(
+    `\n${'!'.repeat(78)}\n!! SKIPPING ${suite}: no redis-server on the PATH.\n${'!'.repeat(78)}\n`,
+  );
+  return false;
+}
+
 /** Polls `condition` every 100 ms until it holds, or throws after `ms`. */
 export async function until(condition: () => Promise<boolean>, what: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -131,6 +147,24 @@ function topology(dir: string, nodes: RedisNode[]): RedisTopology {
 }
 
 const NO_PERSISTENCE = ['--save', '', '--appendonly', 'no'];
+
+/**
+ * Starts one redis-server, to freeze (SIGSTOP) or kill.
+ * @example
+ * const { node, stop } = await startRedisServer();
+ */
+export async function startRedisServer(): Promise<RedisTopology & { readonly node: RedisNode }> {
+  const dir = mkdtempSync(join(tmpdir(), 'latchkey-redis-'));
+  const nodes: (RedisNode & { child: ChildProcess })[] = [];
+  const started = topology(dir, nodes);
+  try {
+    nodes.push(await startNode(dir, NO_PERSISTENCE, await freePort()));
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+  return { ...started, node: nodes[0] as RedisNode };
+}
 
 /**
  * Starts a 6-node cluster (3 primaries, 3 replicas) and waits until every node reports it healthy.
