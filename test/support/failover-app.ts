@@ -88,7 +88,10 @@ export async function loginLogoutLoop(app: FailoverApp, failover: () => Promise<
   const step = async (): Promise<boolean> => {
     const b = app.browser();
     const login = await b.login('alice', PASSWORD);
-    if (login.status === 503) return (void report.unavailable++, false);
+    if (login.status === 503) {
+      report.unavailable++;
+      return false;
+    }
     expect(login.status).toBe(302);
     report.logins++;
     const sessionid = b.cookie('sessionid') as string;
@@ -97,7 +100,10 @@ export async function loginLogoutLoop(app: FailoverApp, failover: () => Promise<
     if (page.status === 503) report.unavailable++;
     else expect(page.status).toBe(200);
     const logout = await b.logout();
-    if (logout.status === 503) return (void report.unavailable++, false);
+    if (logout.status === 503) {
+      report.unavailable++;
+      return false;
+    }
     expect(logout.status).toBe(302);
     report.logouts++;
     loggedOut.push(sessionid);
