@@ -4,12 +4,17 @@
  * index's slot, the per-user index exact under concurrent logins and logouts from two clients, and
  * the primary holding a user's sessions failed over (gracefully, then killed) under a login/logout loop.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { createManualClock } from '../../src/core/clock.js';
 import { generateSessionKey } from '../../src/sessions/keys.js';
+import { CachedDbSessionStore } from '../../src/stores/cached-db.js';
 import type { RedisSessionStore } from '../../src/stores/redis.js';
 import { createRedisSessionStore } from '../../src/stores/redis-connect.js';
 import { indexName, recordName } from '../../src/stores/redis-scripts.js';
+import { createSqliteSessionStore } from '../../src/stores/sqlite.js';
 import { storeConformanceSuite } from '../../src/testing/store-suite.js';
 import {
   type FailoverApp,
@@ -76,6 +81,26 @@ describe.runIf(available)('Redis Cluster', () => {
         clock,
       }),
     }),
+    { describe, test, beforeEach, afterEach },
+  );
+
+  storeConformanceSuite(
+    'cached_db (SQLite + Redis Cluster)',
+    async (clock) => {
+      const dir = await mkdtemp(join(tmpdir(), 'latchkey-cluster-cached-'));
+      const cache = await createRedisSessionStore({
+        url: 'redis://127.0.0.1:6379/0',
+        clusterNodes: clusterNodes(),
+        prefix: uniquePrefix('cluster-cache'),
+        commandTimeoutMs: 2_000,
+        clock,
+      });
+      const db = await createSqliteSessionStore({ filename: join(dir, 'sessions.sqlite3'), clock });
+      return {
+        store: new CachedDbSessionStore({ db, cache }),
+        teardown: () => rm(dir, { recursive: true, force: true }),
+      };
+    },
     { describe, test, beforeEach, afterEach },
   );
 
