@@ -8,6 +8,7 @@ import { defaultPasswordService } from './auth/password-service.js';
 import { sessionAuthHash } from './auth/session-hash.js';
 import { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 import type { AuthUser, PasswordService, TokenSource, UserSource } from './auth/types.js';
+import { type PasswordValidator, passwordValidatorsFrom } from './auth/users/password-validators.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { parseCookies } from './core/cookies.js';
 import { LatchkeyError, SessionInterruptedError, StoreUnavailableError } from './core/errors.js';
@@ -37,6 +38,8 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
   readonly logger?: Logger;
   /** Login throttling; built from the `LOGIN_THROTTLE_*` settings when omitted, `null` turns it off. */
   readonly loginThrottle?: LoginThrottle | null;
+  /** The rules new passwords must pass; built from `AUTH_PASSWORD_VALIDATORS` when omitted. */
+  readonly passwordValidators?: readonly PasswordValidator[];
   /** Renders an error page or JSON body for a status; a plain page or `{"error"}` JSON by default. */
   readonly renderError?: (request: HttpRequest, status: number, message: string) => Response;
 }
@@ -79,6 +82,8 @@ export class Latchkey<User extends AuthUser = AuthUser> {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly loginThrottle: LoginThrottle | null;
+  /** The rules new passwords must pass (password change, password reset). */
+  readonly passwordValidators: readonly PasswordValidator[];
   readonly #renderError: (request: HttpRequest, status: number, message: string) => Response;
   /** Request views of a client-side store (`signed_cookies`), by the session they serve. */
   readonly #views = new WeakMap<Session, RequestSessionStore>();
@@ -95,6 +100,8 @@ export class Latchkey<User extends AuthUser = AuthUser> {
       config.loginThrottle === undefined
         ? createLoginThrottle({ settings: this.settings, clock: this.clock, logger: this.logger })
         : config.loginThrottle;
+    this.passwordValidators =
+      config.passwordValidators ?? passwordValidatorsFrom(this.settings.AUTH_PASSWORD_VALIDATORS);
     const { SECRET_KEY, SECRET_KEY_FALLBACKS } = this.settings;
     this.codec = createSignedCodec({
       secret: SECRET_KEY,

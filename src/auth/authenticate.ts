@@ -12,6 +12,22 @@ export interface Credentials {
 }
 
 /**
+ * The account `login` names: a username, or with `LOGIN_BY_EMAIL` an email address when no user has
+ * that username (Django's `USERNAME_FIELD = "email"` or an email backend). Emails are then unique,
+ * so an address names at most one account; two matches (from before the setting) name none.
+ */
+async function findUser<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  login: string,
+): Promise<User | null> {
+  const { users, settings } = ctx.app;
+  const byName = await users.getByUsername(login);
+  if (byName !== null || !settings.LOGIN_BY_EMAIL || !login.includes('@')) return byName;
+  const byEmail = (await users.listByEmail?.(login)) ?? [];
+  return byEmail.length === 1 ? (byEmail[0] ?? null) : null;
+}
+
+/**
  * Returns the user whose credentials these are, or `null`. Fires `userLoginFailed` (password
  * redacted) on failure; rehashes a password stored with a weaker hasher on success.
  * @example
@@ -23,7 +39,7 @@ export async function authenticate<User extends AuthUser>(
   credentials: Credentials,
 ): Promise<User | null> {
   const { app } = ctx;
-  const user = await app.users.getByUsername(credentials.username);
+  const user = await findUser(ctx, credentials.username);
   let authenticated: User | null = null;
   if (user === null) {
     // Django ticket #20760: without this, response time tells which usernames exist.
