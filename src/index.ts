@@ -7,6 +7,23 @@ export { logout } from './auth/logout.js';
 export { logoutAll, logoutOthers, type RevokedCount } from './auth/logout-everywhere.js';
 export { changePassword, updateSessionAuthHash } from './auth/password-change.js';
 export {
+  canReset,
+  defaultResetMail,
+  INTERNAL_RESET_SESSION_TOKEN,
+  RESET_URL_TOKEN,
+  type ResetMail,
+  type ResetMailContext,
+  requestPasswordReset,
+  resetPassword,
+  resetTokensOf,
+} from './auth/password-reset.js';
+export {
+  decodeUid,
+  encodeUid,
+  PasswordResetTokenGenerator,
+  type ResetTokenUser,
+} from './auth/password-reset-token.js';
+export {
   createPasswordService,
   defaultPasswordService,
   type PasswordServiceOptions,
@@ -55,6 +72,9 @@ export { isAllowedHost } from './http/hosts.js';
 export { BadRequestError, fromWebRequest, type HttpRequest, type WebRequestOptions } from './http/request.js';
 export { isSafeRedirectUrl, safeRedirectTarget } from './http/safe-url.js';
 export { createLatchkey, Latchkey, type LatchkeyConfig, wantsJson } from './latchkey.js';
+export { addressProblem, parseAddress } from './mail/address.js';
+export { BadMessageError, createMailer, type EmailMessage, type Mailer } from './mail/mailer.js';
+export { Outbox } from './mail/outbox.js';
 export { createSignedCodec, type SessionCodec, type SessionData } from './sessions/codec.js';
 export { generateSessionKey, isValidSessionKey } from './sessions/keys.js';
 export { hashSessionKey } from './sessions/public-id.js';
