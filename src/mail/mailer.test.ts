@@ -66,6 +66,29 @@ describe('EMAIL_BACKEND', () => {
     expect(mail?.text).toContain('Follow https://example.com/x/');
   });
 
+  test('smtp logs in with EMAIL_HOST_USER and EMAIL_HOST_PASSWORD; wrong credentials are an error', async () => {
+    smtp = await startSmtpServer({ auth: { user: 'latchkey', pass: 's3cret-mail' } });
+    const base = { EMAIL_BACKEND: 'smtp', EMAIL_PORT: smtp.port, EMAIL_HOST_USER: 'latchkey' } as const;
+    await createMailer(settings({ ...base, EMAIL_HOST_PASSWORD: 's3cret-mail' })).send(message);
+    expect(smtp.messages).toHaveLength(1);
+    await expect(
+      createMailer(settings({ ...base, EMAIL_HOST_PASSWORD: 'wrong' })).send(message),
+    ).rejects.toMatchObject({ code: 'EAUTH' });
+    await expect(
+      createMailer(settings({ EMAIL_BACKEND: 'smtp', EMAIL_PORT: smtp.port })).send(message),
+    ).rejects.toThrow();
+    expect(smtp.messages).toHaveLength(1);
+  });
+
+  test('EMAIL_USE_TLS: a server that offers no STARTTLS gets nothing in clear', async () => {
+    smtp = await startSmtpServer();
+    const mailer = createMailer(
+      settings({ EMAIL_BACKEND: 'smtp', EMAIL_PORT: smtp.port, EMAIL_USE_TLS: true }),
+    );
+    await expect(mailer.send(message)).rejects.toMatchObject({ code: 'ETLS' });
+    expect(smtp.messages).toHaveLength(0);
+  });
+
   test('CWE-93: a line break in an address or the subject never reaches the transport', async () => {
     smtp = await startSmtpServer();
     const mailer = createMailer(settings({ EMAIL_BACKEND: 'smtp', EMAIL_PORT: smtp.port }));

@@ -63,13 +63,26 @@ function parseMessage(raw: string): { headers: Map<string, string>; text: string
  * const smtp = await startSmtpServer();
  * const [mail] = await smtp.waitForMessages(1);
  */
-export async function startSmtpServer(options: { delayMs?: number } = {}): Promise<TestSmtpServer> {
+export async function startSmtpServer(
+  options: {
+    delayMs?: number;
+    /** Require SMTP AUTH (PLAIN/LOGIN) with these credentials; over plain TCP, as a test server may. */
+    auth?: { user: string; pass: string };
+  } = {},
+): Promise<TestSmtpServer> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
+  const { auth } = options;
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: auth === undefined,
+    allowInsecureAuth: auth !== undefined,
     disabledCommands: ['STARTTLS'],
     logger: false,
+    onAuth(login, _session, callback) {
+      if (auth !== undefined && login.username === auth.user && login.password === auth.pass)
+        callback(null, { user: login.username });
+      else callback(new Error('Invalid username or password'));
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
