@@ -38,6 +38,11 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
   readonly logger?: Logger;
   /** Login throttling; built from the `LOGIN_THROTTLE_*` settings when omitted, `null` turns it off. */
   readonly loginThrottle?: LoginThrottle | null;
+  /**
+   * Throttling of password reset requests, reset links and new passwords: the login policy with
+   * counters of its own, so resets never use up the logins' allowance. `null` turns it off.
+   */
+  readonly resetThrottle?: LoginThrottle | null;
   /** The rules new passwords must pass; built from `AUTH_PASSWORD_VALIDATORS` when omitted. */
   readonly passwordValidators?: readonly PasswordValidator[];
   /** Renders an error page or JSON body for a status; a plain page or `{"error"}` JSON by default. */
@@ -82,6 +87,8 @@ export class Latchkey<User extends AuthUser = AuthUser> {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly loginThrottle: LoginThrottle | null;
+  /** Throttling of the password reset pages (see {@link LatchkeyConfig.resetThrottle}). */
+  readonly resetThrottle: LoginThrottle | null;
   /** The rules new passwords must pass (password change, password reset). */
   readonly passwordValidators: readonly PasswordValidator[];
   readonly #renderError: (request: HttpRequest, status: number, message: string) => Response;
@@ -100,6 +107,10 @@ export class Latchkey<User extends AuthUser = AuthUser> {
       config.loginThrottle === undefined
         ? createLoginThrottle({ settings: this.settings, clock: this.clock, logger: this.logger })
         : config.loginThrottle;
+    this.resetThrottle =
+      config.resetThrottle === undefined
+        ? createLoginThrottle({ settings: this.settings, clock: this.clock, logger: this.logger })
+        : config.resetThrottle;
     this.passwordValidators =
       config.passwordValidators ?? passwordValidatorsFrom(this.settings.AUTH_PASSWORD_VALIDATORS);
     const { SECRET_KEY, SECRET_KEY_FALLBACKS } = this.settings;

@@ -76,7 +76,9 @@ async function acceptToken<User extends ResetTokenUser>(
 ): Promise<Response> {
   if (ctx.request.method !== 'GET' && ctx.request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
   // Counted before the check, so guessing tokens for one account slows down like guessing passwords.
-  const gate = await throttleLogin(ctx, `password_reset_link:${options.uidb64}`);
+  const gate = await throttleLogin(ctx, `password_reset_link:${options.uidb64}`, {
+    throttle: ctx.app.resetThrottle,
+  });
   if (!gate.allowed) return invalid(ctx, options, 429, gate.retryAfter);
   const user = await linkUser(ctx, options.uidb64);
   // Contract: an invalid, used or expired link answers 200 with the "invalid link" page.
@@ -110,7 +112,7 @@ export async function passwordResetConfirmView<User extends ResetTokenUser>(
   const render = async (errors: readonly string[], status = 200): Promise<Response> =>
     html(await options.render(ctx, { csrfToken: ctx.csrf.getToken(), errors }), { status, cache: 'never' });
   if (request.method !== 'POST') return render([]);
-  const gate = await throttleLogin(ctx, `password_reset_set:${user.id}`);
+  const gate = await throttleLogin(ctx, `password_reset_set:${user.id}`, { throttle: ctx.app.resetThrottle });
   if (!gate.allowed) {
     const response = await render([tooManyAttempts(gate.retryAfter)], 429);
     response.headers.set('Retry-After', String(gate.retryAfter));

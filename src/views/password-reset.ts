@@ -61,7 +61,9 @@ export async function passwordResetView<User extends ResetTokenUser>(
     return page(typed.length > MAX_FIELD_LENGTH ? '' : typed, 'Enter a valid email address.', 400);
   // Every request counts (nothing "succeeds"): a mailbox cannot be flooded with links, nor
   // addresses tried in bulk from one client. Keyed on the address as typed, known or not.
-  const gate = await throttleLogin(ctx, `password_reset:${email.toLowerCase()}`);
+  const gate = await throttleLogin(ctx, `password_reset:${email.toLowerCase()}`, {
+    throttle: ctx.app.resetThrottle,
+  });
   if (!gate.allowed) {
     const response = await page(email, 'Too many password reset requests. Please try again later.', 429);
     response.headers.set('Retry-After', String(gate.retryAfter));
