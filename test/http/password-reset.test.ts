@@ -121,8 +121,23 @@ describe('password reset by email', () => {
   });
 
   test('an unknown address gets the same answer, at once, and nothing is sent', async () => {
+    // No enumeration by timing: the account is looked up only after the answer has been given.
+    const users = t.runtime.users;
+    const lookUp = users.listByEmail.bind(users);
+    let answered = false;
+    const lookedUpBeforeAnswer: boolean[] = [];
+    users.listByEmail = (email) => {
+      lookedUpBeforeAnswer.push(!answered);
+      return lookUp(email);
+    };
     const known = await askReset(t.browser(), 'alice@example.com');
+    answered = true;
+    await t.runtime.outbox.drain();
+    answered = false;
     const unknown = await askReset(t.browser(), 'nobody@example.com');
+    answered = true;
+    await t.runtime.outbox.drain();
+    expect(lookedUpBeforeAnswer).toEqual([false, false]);
     for (const response of [known, unknown]) {
       expect(response.status).toBe(302);
       expect(response.headers.get('location')).toBe('/accounts/password_reset/done/');
