@@ -3,13 +3,12 @@
  * receive a link, the link and its mail, and setting the new password, which ends every session
  * and API token of the user through "log out everywhere" (INVARIANTS 14).
  */
-import type { RequestContext } from '../http/context.js';
-import type { Latchkey } from '../latchkey.js';
 import type { Outbox } from '../mail/outbox.js';
 import type { EventOrigin } from './events.js';
 import { isPasswordUsable } from './hashers/index.js';
 import { logoutAll } from './logout-everywhere.js';
-import { encodeUid, PasswordResetTokenGenerator, type ResetTokenUser } from './password-reset-token.js';
+import { encodeUid, type ResetTokenUser } from './password-reset-token.js';
+import type { AuthScope } from './scope.js';
 
 /** Session data key holding the token once it left the URL (Django's `INTERNAL_RESET_SESSION_TOKEN`). */
 export const INTERNAL_RESET_SESSION_TOKEN = '_password_reset_token';
@@ -54,21 +53,6 @@ export function defaultResetMail<User extends ResetTokenUser>(context: ResetMail
   };
 }
 
-/**
- * The token generator of `app`'s settings (`SECRET_KEY`, its fallbacks, `PASSWORD_RESET_TIMEOUT`).
- * @example
- * resetTokensOf(latchkey).checkToken(user, token);
- */
-export function resetTokensOf(app: Pick<Latchkey, 'settings' | 'clock'>): PasswordResetTokenGenerator {
-  const { SECRET_KEY, SECRET_KEY_FALLBACKS, PASSWORD_RESET_TIMEOUT } = app.settings;
-  return new PasswordResetTokenGenerator({
-    secret: SECRET_KEY,
-    fallbacks: SECRET_KEY_FALLBACKS,
-    timeout: PASSWORD_RESET_TIMEOUT,
-    now: () => app.clock.now(),
-  });
-}
-
 /** Whether `user` may be sent a link and use one: active, with a usable password (as Django's `get_users`). */
 export function canReset(user: ResetTokenUser | null): boolean {
   return user?.isActive === true && isPasswordUsable(user.password);
@@ -90,22 +74,21 @@ export interface RequestResetOptions<User extends ResetTokenUser> {
  * requestPasswordReset(ctx, email, { outbox, origin: 'https://example.com' });
  */
 export function requestPasswordReset<User extends ResetTokenUser>(
-  ctx: RequestContext<User>,
+  ctx: AuthScope<User>,
   email: string,
   options: RequestResetOptions<User>,
 ): void {
-  const app = ctx.app;
+  const { auth } = ctx;
   // Captured now: the request is over when the job runs.
   const origin: EventOrigin = ctx.origin();
   const host = new URL(options.origin).host;
   const compose = options.compose ?? defaultResetMail;
   options.outbox.defer('password_reset', async () => {
-    const users = ((await app.users.listByEmail?.(email)) ?? []).filter(canReset);
-    const tokens = resetTokensOf(app);
+    const users = ((await auth.users.listByEmail?.(email)) ?? []).filter(canReset);
     for (const user of users) {
-      const url = `${options.origin}/accounts/reset/${encodeUid(user.id)}/${tokens.makeToken(user)}/`;
+      const url = `${options.origin}/accounts/reset/${encodeUid(user.id)}/${auth.resetTokens.makeToken(user)}/`;
       const mail = compose({ user, url, host });
-      await app.events.emit('passwordResetRequested', { user, origin });
+      await auth.events.emit('passwordResetRequested', { user, origin });
       await options.outbox.mailer.send({ to: user.email, subject: mail.subject, text: mail.text });
     }
   });
@@ -120,22 +103,22 @@ export function requestPasswordReset<User extends ResetTokenUser>(
  * await resetPassword(ctx, user, form.new_password1);
  */
 export async function resetPassword<User extends ResetTokenUser>(
-  ctx: RequestContext<User>,
+  ctx: AuthScope<User>,
   user: User,
   newPassword: string,
 ): Promise<User> {
-  const { app, session } = ctx;
+  const { auth, session } = ctx;
   // Resolved under the old password: afterwards the auth hash of such a session no longer matches.
   const current = await ctx.user();
-  await app.users.setPassword(user.id, await app.passwords.make(newPassword));
-  const updated = (await app.users.getById(user.id)) ?? user;
+  await auth.users.setPassword(user.id, await auth.passwords.make(newPassword));
+  const updated = (await auth.users.getById(user.id)) ?? user;
   if (current?.id === user.id) {
     await session.flush();
     ctx.setUser(null);
   } else {
     await session.delete(INTERNAL_RESET_SESSION_TOKEN);
   }
-  await logoutAll(app, updated, { origin: ctx.origin() });
-  await app.events.emit('passwordReset', { user: updated, origin: ctx.origin() });
+  await logoutAll(ctx, updated, { origin: ctx.origin() });
+  await auth.events.emit('passwordReset', { user: updated, origin: ctx.origin() });
   return updated;
 }

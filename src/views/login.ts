@@ -46,7 +46,7 @@ export async function throttleLogin<User extends AuthUser>(
   username: string,
   options: { readonly throttle?: LoginThrottle | null } = {},
 ): Promise<ThrottleGate> {
-  const throttle = options.throttle === undefined ? ctx.app.loginThrottle : options.throttle;
+  const throttle = options.throttle === undefined ? ctx.auth.loginThrottle : options.throttle;
   if (throttle === null) return { allowed: true, succeeded: async () => {} };
   const verdict = await throttle.begin({ username, ip: ctx.request.clientIp });
   if (!verdict.allowed) return { allowed: false, retryAfter: verdict.retryAfter };
@@ -117,5 +117,5 @@ export async function loginView<User extends AuthUser>(
   if (user === null) return page(ctx, options, { next, username, error: INVALID_LOGIN });
   await gate.succeeded();
   await login(ctx, user);
-  return redirect(next ?? ctx.app.settings.LOGIN_REDIRECT_URL);
+  return redirect(next ?? ctx.settings.LOGIN_REDIRECT_URL);
 }

@@ -11,7 +11,6 @@ import {
   INTERNAL_RESET_SESSION_TOKEN,
   RESET_URL_TOKEN,
   resetPassword,
-  resetTokensOf,
 } from '../auth/password-reset.js';
 import { decodeUid, type ResetTokenUser } from '../auth/password-reset-token.js';
 import { passwordProblems, userAttributes } from '../auth/users/password-rules.js';
@@ -65,7 +64,7 @@ async function linkUser<User extends ResetTokenUser>(
   uidb64: string,
 ): Promise<User | null> {
   const id = decodeUid(uidb64);
-  const user = id === null ? null : await ctx.app.users.getById(id);
+  const user = id === null ? null : await ctx.auth.users.getById(id);
   return user !== null && canReset(user) ? user : null;
 }
 
@@ -77,12 +76,12 @@ async function acceptToken<User extends ResetTokenUser>(
   if (ctx.request.method !== 'GET' && ctx.request.method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
   // Counted before the check, so guessing tokens for one account slows down like guessing passwords.
   const gate = await throttleLogin(ctx, `password_reset_link:${options.uidb64}`, {
-    throttle: ctx.app.resetThrottle,
+    throttle: ctx.auth.resetThrottle,
   });
   if (!gate.allowed) return invalid(ctx, options, 429, gate.retryAfter);
   const user = await linkUser(ctx, options.uidb64);
   // Contract: an invalid, used or expired link answers 200 with the "invalid link" page.
-  if (user === null || !resetTokensOf(ctx.app).checkToken(user, options.token))
+  if (user === null || !ctx.auth.resetTokens.checkToken(user, options.token))
     return invalid(ctx, options, 200);
   await gate.succeeded();
   await ctx.session.set(INTERNAL_RESET_SESSION_TOKEN, options.token);
@@ -106,13 +105,15 @@ export async function passwordResetConfirmView<User extends ResetTokenUser>(
   if (!['GET', 'HEAD', 'POST'].includes(request.method)) return methodNotAllowed(['GET', 'HEAD', 'POST']);
   const user = await linkUser(ctx, options.uidb64);
   const token = await ctx.session.get(INTERNAL_RESET_SESSION_TOKEN);
-  const valid = user !== null && typeof token === 'string' && resetTokensOf(ctx.app).checkToken(user, token);
+  const valid = user !== null && typeof token === 'string' && ctx.auth.resetTokens.checkToken(user, token);
   // A form posted without a live token (used, expired, another browser) is a client error.
   if (!valid || user === null) return invalid(ctx, options, request.method === 'POST' ? 400 : 200);
   const render = async (errors: readonly string[], status = 200): Promise<Response> =>
     html(await options.render(ctx, { csrfToken: ctx.csrf.getToken(), errors }), { status, cache: 'never' });
   if (request.method !== 'POST') return render([]);
-  const gate = await throttleLogin(ctx, `password_reset_set:${user.id}`, { throttle: ctx.app.resetThrottle });
+  const gate = await throttleLogin(ctx, `password_reset_set:${user.id}`, {
+    throttle: ctx.auth.resetThrottle,
+  });
   if (!gate.allowed) {
     const response = await render([tooManyAttempts(gate.retryAfter)], 429);
     response.headers.set('Retry-After', String(gate.retryAfter));
@@ -125,7 +126,7 @@ export async function passwordResetConfirmView<User extends ResetTokenUser>(
   if (new1 !== new2) return render(['The two password fields didn’t match.']);
   const problems = await passwordProblems(new1, {
     ...userAttributes(user),
-    validators: ctx.app.passwordValidators,
+    validators: ctx.auth.passwordValidators,
   });
   if (problems.length > 0) return render(problems);
   await gate.succeeded();

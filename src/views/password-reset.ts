@@ -62,7 +62,7 @@ export async function passwordResetView<User extends ResetTokenUser>(
   // Every request counts (nothing "succeeds"): a mailbox cannot be flooded with links, nor
   // addresses tried in bulk from one client. Keyed on the address as typed, known or not.
   const gate = await throttleLogin(ctx, `password_reset:${email.toLowerCase()}`, {
-    throttle: ctx.app.resetThrottle,
+    throttle: ctx.auth.resetThrottle,
   });
   if (!gate.allowed) {
     const response = await page(email, 'Too many password reset requests. Please try again later.', 429);
