@@ -17,6 +17,8 @@ import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { createLatchkey, type Latchkey } from '../src/latchkey.js';
+import { createMailer, type Mailer } from '../src/mail/mailer.js';
+import { Outbox } from '../src/mail/outbox.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
 import type { RedisSettings } from '../src/stores/redis-settings.js';
 
@@ -27,6 +29,8 @@ export interface Runtime {
   readonly audit: AuditLog;
   readonly tokens: TokenRepository;
   readonly latchkey: Latchkey<User>;
+  /** Mail (password reset links) sent after the response, through the `EMAIL_*` settings' mailer. */
+  readonly outbox: Outbox;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,8 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Password hashing; argon2id by default (tests pass a fast PBKDF2 service). */
   readonly passwords?: PasswordService;
+  /** Sends mail; the one the `EMAIL_*` settings describe by default. */
+  readonly mailer?: Mailer;
 }
 
 /**
@@ -66,7 +72,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    const users = new UserRepository(db, clock ? { clock } : {});
+    const users = new UserRepository(db, {
+      ...(clock ? { clock } : {}),
+      uniqueEmails: options.settings.LOGIN_BY_EMAIL,
+    });
     const audit = new AuditLog(db, clock ? { clock } : {});
     const tokens = new TokenRepository(db, clock ? { clock } : {});
     const latchkey = createLatchkey<User>({
@@ -79,13 +88,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.passwords ? { passwords: options.passwords } : {}),
     });
     recordAuthEvents(latchkey.events, audit);
+    const outbox = new Outbox(options.mailer ?? createMailer(options.settings), latchkey.logger);
     return {
       db,
       users,
       audit,
       tokens,
       latchkey,
+      outbox,
       async close() {
+        // Pending mail first: its jobs still read users and write audit rows.
+        await outbox.close();
         await sessionStore.close();
         await db.destroy().catch(() => undefined);
       },

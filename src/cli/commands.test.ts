@@ -113,7 +113,7 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     expect(weak.code).toBe(0);
     expect(weak.stderr).toContain('warning: weak password accepted');
     expect(weak.stderr).toContain('too short');
-    expect(weak.stderr).toContain('same as the username');
+    expect(weak.stderr).toContain('too similar to the username');
   });
 
   test('clearsessions deletes only expired sessions', async () => {

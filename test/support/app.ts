@@ -69,7 +69,11 @@ export interface TestApp {
   /** A new browser with an empty cookie jar. */
   browser(options?: { origin?: string }): Browser;
   /** Creates a user with a password (hashed with the fast hasher). */
-  createUser(username: string, password: string, options?: { isActive?: boolean }): Promise<User>;
+  createUser(
+    username: string,
+    password: string,
+    options?: { isActive?: boolean; email?: string },
+  ): Promise<User>;
   close(): Promise<void>;
 }
 
@@ -104,7 +108,7 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
     logger,
     passwords: createPasswordService(fastRegistry),
   });
-  const app = createApp(runtime.latchkey);
+  const app = createApp(runtime.latchkey, { outbox: runtime.outbox });
   return {
     app,
     runtime,
@@ -117,6 +121,7 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
         username,
         password: await makePassword(password, { registry: fastRegistry }),
         ...(options.isActive === undefined ? {} : { isActive: options.isActive }),
+        ...(options.email === undefined ? {} : { email: options.email }),
       });
       return user;
     },
