@@ -232,6 +232,23 @@ redisDescribe('redis session store', () => {
     expect(await store.listUserSessions('lu')).toEqual([]);
   });
 
+  test('waitReplicas: a logout no replica acknowledges in time fails closed, with the delete done', async () => {
+    const waiting = new RedisSessionStore({
+      client: redis.client,
+      prefix: redis.prefix,
+      clock,
+      waitReplicas: { replicas: 1, timeoutMs: 50 },
+    });
+    const key = keyFor('mo');
+    await waiting.create(key, record({ userId: 'mo' }));
+    // The test Redis has no replica: WAIT answers 0 after 50 ms.
+    const error = await waiting.delete(key).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreUnavailableError);
+    expect(String((error as Error).cause)).toMatch(/0 of 1 replicas/);
+    expect(await waiting.load(key)).toBeNull();
+    await expect(waiting.deleteUserSessions('mo')).rejects.toBeInstanceOf(StoreUnavailableError);
+  });
+
   test('createRedisSessionStore connects, works and quits on close', async () => {
     const logger = createMemoryLogger();
     const owned = await createRedisSessionStore({ url: TEST_REDIS_URL, prefix: redis.prefix, clock, logger });

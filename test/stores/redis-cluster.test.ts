@@ -115,7 +115,14 @@ describe.runIf(available)('Redis Cluster', () => {
     });
     beforeEach(async () => {
       const prefix = uniquePrefix('cluster-layout');
-      const options = { url: 'redis://127.0.0.1:6379/0', clusterNodes: clusterNodes(), prefix, clock };
+      // A loaded CI machine can stall a command past the default; timeouts have their own test.
+      const options = {
+        url: 'redis://127.0.0.1:6379/0',
+        clusterNodes: clusterNodes(),
+        prefix,
+        clock,
+        commandTimeoutMs: 2_000,
+      };
       store = await createRedisSessionStore(options);
       other = await createRedisSessionStore(options);
     });
