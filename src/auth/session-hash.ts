@@ -11,9 +11,22 @@ const SALT = 'latchkey.auth.AbstractBaseUser.get_session_auth_hash';
 /** Session data key of the session auth hash (Django's `HASH_SESSION_KEY`). */
 export const AUTH_HASH_KEY = '_auth_user_hash';
 
+// The hash is checked on every request, and a user's password hash seldom changes: the HMACs are
+// kept, by secret and password hash, up to a bound (then the cache starts again; no entry can go stale,
+// as a changed password or secret is a different key).
+const cache = new Map<string, string>();
+const CACHE_MAX = 4096;
+
 /** The hash of `user`'s current password under `secret`, as hex. */
 export function sessionAuthHash(user: Pick<AuthUser, 'password'>, secret: string): string {
-  return saltedHmac(SALT, user.password, secret).toString('hex');
+  const id = `${secret}\0${user.password}`;
+  let hash = cache.get(id);
+  if (hash === undefined) {
+    hash = saltedHmac(SALT, user.password, secret).toString('hex');
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(id, hash);
+  }
+  return hash;
 }
 
 /** How a stored hash compares with the user's current password. */

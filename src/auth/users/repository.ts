@@ -2,9 +2,12 @@
  * @module `UserRepository`: users, groups and permissions over Kysely, in SQL that runs unchanged
  * on SQLite, PostgreSQL and MySQL. It stores encoded hashes only; it never sees a plain password.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { Database } from '../../db/schema.js';
+
+type UserRow = Selectable<Database['latchkey_user']>;
+
 import type { UserSource } from '../types.js';
 import { DuplicateUsernameError, guard, isUniqueViolation, UnknownUserError } from './errors.js';
 import {
@@ -53,6 +56,7 @@ export interface UserRepositoryOptions {
 export class UserRepository implements UserSource<User> {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
+  #byIdSql: string | null = null;
 
   constructor(db: Kysely<Database>, options: UserRepositoryOptions = {}) {
     this.#db = db;
@@ -83,9 +87,12 @@ export class UserRepository implements UserSource<User> {
   async getById(id: string): Promise<User | null> {
     const key = parseUserId(id);
     if (key === null) return null;
-    const row = await guard('load a user', () =>
-      this.#db.selectFrom('latchkey_user').selectAll().where('id', '=', key).executeTakeFirst(),
-    );
+    // Every authenticated request reads its user: the query is compiled once (its SQL depends only
+    // on the dialect), and each call binds its own id — no query tree built and compiled per request.
+    this.#byIdSql ??= this.#db.selectFrom('latchkey_user').selectAll().where('id', '=', key).compile().sql;
+    const query = CompiledQuery.raw(this.#byIdSql, [key]) as CompiledQuery<UserRow>;
+    const result = await guard('load a user', () => this.#db.executeQuery(query));
+    const row = result.rows[0];
     return row === undefined ? null : userFromRow(row);
   }
 
