@@ -84,9 +84,10 @@ describe.skipIf(wrk === null)('wrk scripts against a real server', () => {
       { method: 'POST', path: '/logout', headers: form, body: formWithToken('tok'), sendCookies: true },
     ]);
     const result = await runWrk({ origin: await origin(), script, threads: 2, connections: 2, seconds: 1 });
-    expect(result.requests).toBeGreaterThan(30);
+    // A loaded machine may serve few cycles in a second: two whole cycles prove the carry-over.
+    expect(result.requests).toBeGreaterThanOrEqual(6);
     expect(Object.keys(result.statuses).sort()).toEqual(['200', '302']);
-    expect(seen.length).toBeGreaterThan(10);
+    expect(seen.length).toBeGreaterThanOrEqual(2);
     expect(seen.filter((s) => s !== 'logout ok')).toEqual([]);
     expect(result.generatorCpu).toBeGreaterThan(0);
   });
