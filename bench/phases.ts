@@ -18,6 +18,7 @@ import {
   progress,
   revokedAtLogout,
 } from './scenarios/http.js';
+import { memoryGrowth } from './scenarios/memory.js';
 import { profileLatchkey } from './scenarios/profile-run.js';
 
 /** What the phases share with the run. */
@@ -84,8 +85,15 @@ export async function runHttpPhases(
       if (info !== undefined) info.revokedAtLogout = await revokedAtLogout(contender, origin);
     }
     if (has('S0')) results.http.push(...(await alternate('S0', limitTargets(running), options)));
-    if (has('S1'))
-      results.http.push(...(await alternate('S1', await authenticatedTargets(running), options)));
+    if (has('S1')) {
+      const s1 = await authenticatedTargets(running);
+      results.http.push(...(await alternate('S1', s1, options)));
+      const memory = s1.find((t) => t.name === 'latchkey-memory');
+      const pid = fleet.servers.get('latchkey-memory')?.pid;
+      if (memory !== undefined && pid !== undefined) {
+        results.memory.push(await memoryGrowth(memory, pid, options));
+      }
+    }
     if (has('S2')) results.http.push(...(await alternate('S2', anonymousTargets(running), options)));
     if (has('S3')) results.http.push(...(await alternate('S3-fast', cycleTargets(running), options)));
     await fleet.stop();

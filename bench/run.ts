@@ -1,7 +1,7 @@
 /**
  * @module `npm run bench` (`node --import tsx bench/run.ts [--quick] [--only=…] [--scenarios=…]`):
- * starts its own Redis, one server process per contender, runs S0–S5 with autocannon from this
- * process, prints the tables, writes bench/results/*.json, stops everything it started, and ends
+ * starts its own Redis, one server process per contender, runs S0–S5 with wrk (autocannon where
+ * wrk cannot: S5's fixed rates), prints the tables, writes bench/results/*.json, stops everything it started, and ends
  * with the headline ratio. The method is in bench/README.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { updateReadme, writeJson } from './lib/output.js';
 import { type BenchRedis, startRedis } from './lib/redis-server.js';
 import type { BenchResults, ContenderInfo } from './lib/results.js';
 import { renderText } from './lib/tables.js';
+import { WRK_MISSING, wrkPath } from './lib/wrk.js';
 import { runHttpPhases } from './phases.js';
 import { progress } from './scenarios/http.js';
 import { logoutEverywhere } from './scenarios/logout-everywhere.js';
@@ -33,6 +34,8 @@ function selected(all: readonly Contender[], opts: BenchOptions): Contender[] {
 
 const machine = describeMachine();
 progress(machineLine(machine));
+const wrk = wrkPath();
+if (wrk === null) progress(`bench: ${WRK_MISSING}`);
 if (machine.loadBefore > 1) {
   progress(`warning: load average is ${machine.loadBefore} before the run; other work skews the numbers`);
 }
@@ -48,7 +51,10 @@ const results: BenchResults = {
     warmupSeconds: options.warmupSeconds,
     seconds: options.seconds,
     connections: options.connections,
-    loadGenerator: 'autocannon 9, one process (the orchestrator), keep-alive connections, no pipelining',
+    loadGenerator:
+      wrk === null
+        ? 'autocannon 9 (wrk missing), one process (the orchestrator), keep-alive connections, no pipelining'
+        : 'wrk 4 (C): one thread for fixed requests, one thread per connection for the S3 cycle (Lua); autocannon 9 only for S5 (fixed rate) and cycles wrk cannot drive; keep-alive, no pipelining',
     s4Totals: options.s4Totals,
     s4Trials: options.s4Trials,
     s5LoadShare: options.s5LoadShare,
@@ -67,6 +73,7 @@ const results: BenchResults = {
   http: [],
   busy: [],
   logoutAll: [],
+  memory: [],
   goals: [],
   profiles: [],
   headline: '',

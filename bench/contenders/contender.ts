@@ -5,6 +5,7 @@
  */
 import type autocannon from 'autocannon';
 import type { CookieJar } from '../lib/cookie-jar.js';
+import type { CycleStep } from '../lib/wrk-scripts.js';
 
 /** The web framework a contender's server runs on; S0 is measured once per framework. */
 export type Framework = 'hono' | 'express' | 'fastify';
@@ -13,6 +14,8 @@ export type Framework = 'hono' | 'express' | 'fastify';
 export interface Sequence {
   readonly requests: autocannon.Request[];
   readonly expectStatus: readonly number[];
+  /** The same sequence as wrk cycle steps; absent when wrk cannot drive it (autocannon runs it). */
+  readonly steps?: readonly CycleStep[];
 }
 
 /** One stack under test. */

@@ -5,6 +5,7 @@
  */
 import type autocannon from 'autocannon';
 import { CookieJar, setCookieLines } from '../lib/cookie-jar.js';
+import type { CycleStep } from '../lib/wrk-scripts.js';
 import { BENCH_USER } from '../servers/page.js';
 import { expectAnswer, send } from './browser.js';
 import type { Contender, Sequence } from './contender.js';
@@ -51,7 +52,20 @@ function cycle(origin: string): Sequence {
       },
     },
   ];
-  return { requests, expectStatus: [200, 302] };
+  const form = { 'content-type': FORM, origin };
+  const steps: CycleStep[] = [
+    { method: 'GET', path: '/accounts/login/' },
+    {
+      method: 'POST',
+      path: '/accounts/login/',
+      headers: form,
+      body: CREDENTIALS,
+      freshJar: true,
+      keepCookie: true,
+    },
+    { method: 'POST', path: '/accounts/logout/', headers: form, body: '', sendCookies: true },
+  ];
+  return { requests, expectStatus: [200, 302], steps };
 }
 
 async function repeatableLogin(origin: string): Promise<Sequence> {

@@ -5,6 +5,7 @@
  */
 import type autocannon from 'autocannon';
 import { CookieJar, hiddenField, setCookieLines } from '../lib/cookie-jar.js';
+import { type CycleStep, formWithToken } from '../lib/wrk-scripts.js';
 import { BENCH_USER } from '../servers/page.js';
 import { expectAnswer, send } from './browser.js';
 import type { Contender, Sequence } from './contender.js';
@@ -75,7 +76,27 @@ function cycle(origin: string): Sequence {
     post('/accounts/login/', (ctx) => loginForm(ctx.token ?? '')),
     post('/accounts/logout/', (ctx) => new URLSearchParams({ [FIELD]: ctx.token ?? '' }).toString()),
   ];
-  return { requests, expectStatus: [200, 302] };
+  const form = { 'content-type': FORM, origin };
+  const credentials = { username: BENCH_USER.username, password: BENCH_USER.password };
+  const steps: CycleStep[] = [
+    { method: 'GET', path: '/accounts/login/', freshJar: true, keepCookie: true, captureField: FIELD },
+    {
+      method: 'POST',
+      path: '/accounts/login/',
+      headers: form,
+      body: formWithToken(FIELD, credentials),
+      sendCookies: true,
+      keepCookie: true,
+    },
+    {
+      method: 'POST',
+      path: '/accounts/logout/',
+      headers: form,
+      body: formWithToken(FIELD),
+      sendCookies: true,
+    },
+  ];
+  return { requests, expectStatus: [200, 302], steps };
 }
 
 async function repeatableLogin(origin: string): Promise<Sequence> {

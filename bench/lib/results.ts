@@ -86,7 +86,21 @@ export interface BenchResults {
   readonly http: HttpRow[];
   readonly busy: BusyRow[];
   readonly logoutAll: LogoutAllRow[];
+  /** S1's resident set after 10,000 and 100,000 requests (no growth per request). */
+  readonly memory: MemoryRow[];
   goals: Goal[];
   profiles: ProfileSummary[];
   headline: string;
+}
+
+/** The server's resident set size at two points of one long S1 run. */
+export interface MemoryRow {
+  readonly contender: string;
+  /** Requests served when each sample was taken. */
+  readonly requestsEarly: number;
+  readonly requestsLate: number;
+  /** Resident set, in MiB. */
+  readonly rssEarly: number;
+  readonly rssLate: number;
+  readonly problem: string | null;
 }

@@ -4,7 +4,7 @@
  */
 import { machineLine } from './machine.js';
 import type { BenchResults, HttpRow } from './results.js';
-import { ratio } from './stats.js';
+import { median, ratio } from './stats.js';
 
 /** A titled table. */
 export interface Table {
@@ -28,6 +28,13 @@ const SCENARIO_TITLES: Record<string, string> = {
     'S3 login + logout cycles per second, default hasher (argon2id for Latchkey/Express, scrypt for better-auth)',
 };
 
+/** The generator of a row's runs and the CPU it used (median over the runs, in cores). */
+function generatorCell(r: HttpRow): string {
+  const generators = [...new Set(r.runs.map((run) => run.generator ?? 'autocannon'))].join('+');
+  const cpu = median(r.runs.map((run) => run.generatorCpu ?? Number.NaN));
+  return Number.isFinite(cpu) ? `${generators} ${num(cpu * 100)}% of a core` : generators;
+}
+
 function httpTable(results: BenchResults, scenario: string): Table | null {
   const rows = results.http.filter((r) => r.scenario === scenario);
   if (rows.length === 0) return null;
@@ -39,6 +46,7 @@ function httpTable(results: BenchResults, scenario: string): Table | null {
     num(r.p50, 2),
     num(r.p99, 2),
     base === undefined ? '' : `${ratio(r.perSecond, base.perSecond)?.toFixed(2) ?? 'n/a'}×`,
+    generatorCell(r),
     r.problem ?? '',
   ];
   return {
@@ -49,6 +57,7 @@ function httpTable(results: BenchResults, scenario: string): Table | null {
       'p50 ms',
       'p99 ms',
       base ? 'vs express-redis' : '',
+      'generator (its CPU)',
       'problem',
     ],
     rows: rows.map(line),
@@ -107,6 +116,21 @@ export function buildTables(results: BenchResults): Table[] {
         num(r.medianMs, 2),
         String(r.trialsMs.length),
         num(r.loadSeconds, 1),
+        r.problem ?? '',
+      ]),
+    });
+  }
+  if ((results.memory ?? []).length > 0) {
+    tables.push({
+      title: "S1 memory: the server's resident set during one long S1 run",
+      head: ['contender', 'requests', 'RSS MiB', 'requests', 'RSS MiB', 'growth', 'problem'],
+      rows: (results.memory ?? []).map((r) => [
+        r.contender,
+        num(r.requestsEarly),
+        num(r.rssEarly, 1),
+        num(r.requestsLate),
+        num(r.rssLate, 1),
+        `${num(((ratio(r.rssLate, r.rssEarly) ?? Number.NaN) - 1) * 100, 1)}%`,
         r.problem ?? '',
       ]),
     });

@@ -14,6 +14,12 @@ export const DJANGO_SESSION_AUTH_HASH_SALT =
 /** Session data key of the session auth hash (Django's `HASH_SESSION_KEY`). */
 export const AUTH_HASH_KEY = '_auth_user_hash';
 
+// The hash is checked on every request, and a user's password hash seldom changes: the HMACs are
+// kept, by salt, secret and password hash, up to a bound (then the cache starts again; no entry can
+// go stale, as a changed password, secret or salt is a different key).
+const cache = new Map<string, string>();
+const CACHE_MAX = 4096;
+
 /**
  * The hash of `user`'s current password under `secret`, as hex; `salt` is Latchkey's own unless
  * given (Django's, {@link DJANGO_SESSION_AUTH_HASH_SALT}, when sessions are shared with Django).
@@ -23,7 +29,14 @@ export function sessionAuthHash(
   secret: string,
   salt: string = SALT,
 ): string {
-  return saltedHmac(salt, user.password, secret).toString('hex');
+  const id = `${salt}\0${secret}\0${user.password}`;
+  let hash = cache.get(id);
+  if (hash === undefined) {
+    hash = saltedHmac(salt, user.password, secret).toString('hex');
+    if (cache.size >= CACHE_MAX) cache.clear();
+    cache.set(id, hash);
+  }
+  return hash;
 }
 
 /** The keys of the session auth hash, and its key salt when it is not Latchkey's own (Django mode). */

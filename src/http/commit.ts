@@ -31,7 +31,10 @@ async function commitMessages<User extends AuthUser>(
   ctx: RequestContext<User>,
   headers: Headers,
 ): Promise<void> {
-  const { cookie } = await ctx.messages.commit();
+  // Never opened in this request: nothing was read or added, so there is nothing to store.
+  const messages = ctx.openedMessages;
+  if (messages === null) return;
+  const { cookie } = await messages.commit();
   if (cookie === undefined) return;
   // Django's CookieStorage: path "/", the session cookie's domain, Secure, HttpOnly and SameSite.
   const options = messageCookieOptions(ctx.settings);
@@ -123,8 +126,10 @@ export async function commitResponse<User extends AuthUser>(
 ): Promise<Response> {
   const out = withMutableHeaders(response);
   await commitMessages(ctx, out.headers);
-  await commitSession(ctx, out.status, out.headers, cookieValue);
+  // Django's response order (MessageMiddleware, CsrfViewMiddleware, then SessionMiddleware): the
+  // session cookie comes last, which clients that keep one cookie per response rely on.
   commitCsrf(ctx, out.headers);
+  await commitSession(ctx, out.status, out.headers, cookieValue);
   if (ctx.isAuthenticated && !out.headers.has('Cache-Control')) {
     // INVARIANTS 8: whatever a view forgot, a page rendered for a user is not stored anywhere.
     out.headers.set('Cache-Control', 'no-store, private');

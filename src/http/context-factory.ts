@@ -40,9 +40,11 @@ export class ContextFactory<User extends AuthUser = AuthUser> {
   readonly #init: ContextFactoryInit<User>;
   /** Request views of a client-side store (`signed_cookies`), by the session they serve. */
   readonly #views = new WeakMap<Session, RequestSessionStore>();
+  readonly #keys: { readonly secret: string; readonly fallbacks: readonly string[] };
 
   constructor(init: ContextFactoryInit<User>) {
     this.#init = init;
+    this.#keys = { secret: init.settings.SECRET_KEY, fallbacks: init.settings.SECRET_KEY_FALLBACKS };
   }
 
   /** Builds the context of `request` from its parsed cookies. */
@@ -54,16 +56,17 @@ export class ContextFactory<User extends AuthUser = AuthUser> {
       request,
       session,
       csrf: createCsrfState(cookies.get(settings.CSRF_COOKIE_NAME) ?? null),
-      messages: new MessageStore({
-        cookie: cookies.get(MESSAGES_COOKIE_NAME) ?? null,
-        session,
-        keys: { secret: settings.SECRET_KEY, fallbacks: settings.SECRET_KEY_FALLBACKS },
-        clock,
-        logger,
-        ...(this.#init.messageCookieSigning === undefined
-          ? {}
-          : { cookieSigning: this.#init.messageCookieSigning }),
-      }),
+      openMessages: () =>
+        new MessageStore({
+          cookie: cookies.get(MESSAGES_COOKIE_NAME) ?? null,
+          session,
+          keys: this.#keys,
+          clock,
+          logger,
+          ...(this.#init.messageCookieSigning === undefined
+            ? {}
+            : { cookieSigning: this.#init.messageCookieSigning }),
+        }),
       hadSessionCookie: sessionCookie !== null,
       settings,
       auth,

@@ -27,7 +27,8 @@ export interface RequestContextInit<User extends AuthUser> {
   readonly request: HttpRequest;
   readonly session: Session;
   readonly csrf: CsrfState;
-  readonly messages: MessageStore;
+  /** Opens the request's message store; called at most once, on first use. */
+  openMessages(): MessageStore;
   readonly hadSessionCookie: boolean;
   readonly settings: Settings;
   readonly auth: AuthServices<User>;
@@ -44,7 +45,6 @@ export class RequestContext<User extends AuthUser = AuthUser> implements AuthSco
   readonly request: HttpRequest;
   readonly session: Session;
   readonly csrf: CsrfState;
-  readonly messages: MessageStore;
   /** Whether the request carried a session cookie (so logout knows to delete it). */
   readonly hadSessionCookie: boolean;
   /** The API token of `Authorization: Token|Bearer`, if any. Such a request has no ambient credential. */
@@ -54,6 +54,8 @@ export class RequestContext<User extends AuthUser = AuthUser> implements AuthSco
   /** The app's authentication services: users, passwords, tokens, events, sessions of a user. */
   readonly auth: AuthServices<User>;
   readonly #renderError: ErrorRenderer;
+  readonly #openMessages: () => MessageStore;
+  #messages: MessageStore | null = null;
   #user: Promise<User | null> | null = null;
   #resolvedUser: User | null = null;
   #authMethod: AuthMethod | null = null;
@@ -62,12 +64,23 @@ export class RequestContext<User extends AuthUser = AuthUser> implements AuthSco
     this.request = init.request;
     this.session = init.session;
     this.csrf = init.csrf;
-    this.messages = init.messages;
+    this.#openMessages = init.openMessages;
     this.hadSessionCookie = init.hadSessionCookie;
     this.settings = init.settings;
     this.auth = init.auth;
     this.#renderError = init.renderError;
     this.authorization = parseAuthorization(init.request.header('authorization'));
+  }
+
+  /** One-time messages (Django's `messages`), opened on first use: most requests never read them. */
+  get messages(): MessageStore {
+    this.#messages ??= this.#openMessages();
+    return this.#messages;
+  }
+
+  /** The message store if something opened it in this request, else `null` (nothing to commit). */
+  get openedMessages(): MessageStore | null {
+    return this.#messages;
   }
 
   /** How the user was authenticated: by the session cookie, by an API token, or not at all (yet). */

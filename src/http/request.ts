@@ -122,7 +122,15 @@ export function createHttpRequest(init: HttpRequestInit): HttpRequest {
 }
 
 async function readWebBody(request: Request, maxBodySize: number): Promise<Uint8Array> {
-  if (declaredTooLarge(request.headers.get('content-length'), maxBodySize)) throw bodyTooLarge();
+  const length = request.headers.get('content-length');
+  if (declaredTooLarge(length, maxBodySize)) throw bodyTooLarge();
+  // A declared length within the limit bounds the body (the HTTP parser holds it to it): read it
+  // whole, which servers that already hold the bytes (@hono/node-server) answer without a stream.
+  if (length !== null && /^\d+$/.test(length)) {
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    if (bytes.byteLength > maxBodySize) throw bodyTooLarge();
+    return bytes;
+  }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -2,7 +2,7 @@
  * @module `UserRepository`: users, groups and permissions over Kysely, in SQL that runs unchanged
  * on SQLite, PostgreSQL and MySQL. It stores encoded hashes only; it never sees a plain password.
  */
-import type { Kysely } from 'kysely';
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { Database } from '../../db/schema.js';
 import type { UserSource } from '../types.js';
@@ -32,6 +32,8 @@ import {
   type PermissionSubject,
 } from './permissions.js';
 import { parseUserId, type User, userFromRow } from './user.js';
+
+type UserRow = Selectable<Database['latchkey_user']>;
 
 export type { NewUser } from './new-user.js';
 
@@ -65,6 +67,7 @@ export class UserRepository implements UserSource<User> {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #uniqueEmails: boolean;
+  #byIdSql: string | null = null;
 
   constructor(db: Kysely<Database>, options: UserRepositoryOptions = {}) {
     this.#db = db;
@@ -98,9 +101,12 @@ export class UserRepository implements UserSource<User> {
   async getById(id: string): Promise<User | null> {
     const key = parseUserId(id);
     if (key === null) return null;
-    const row = await guard('load a user', () =>
-      this.#db.selectFrom('latchkey_user').selectAll().where('id', '=', key).executeTakeFirst(),
-    );
+    // Every authenticated request reads its user: the query is compiled once (its SQL depends only
+    // on the dialect), and each call binds its own id — no query tree built and compiled per request.
+    this.#byIdSql ??= this.#db.selectFrom('latchkey_user').selectAll().where('id', '=', key).compile().sql;
+    const query = CompiledQuery.raw(this.#byIdSql, [key]) as CompiledQuery<UserRow>;
+    const result = await guard('load a user', () => this.#db.executeQuery(query));
+    const row = result.rows[0];
     return row === undefined ? null : userFromRow(row);
   }
 
