@@ -45,6 +45,8 @@ export interface TestApp {
   readonly clock: ManualClock;
   readonly logger: MemoryLogger;
   readonly settings: Settings;
+  /** The database's URL, for a second client such as the CLI (`DATABASE_URL`). */
+  readonly databaseUrl: string;
   /** A new browser with an empty cookie jar. */
   browser(options?: { origin?: string }): Browser;
   /** Creates a user with a password (hashed with the fast hasher). */
@@ -89,6 +91,7 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
     clock,
     logger,
     settings,
+    databaseUrl: database.url,
     browser: (options) => new Browser((request) => app.request(request), options),
     async createUser(username, password, options = {}) {
       const user = await runtime.users.createUser({
