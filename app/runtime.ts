@@ -18,6 +18,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { createLatchkey, type Latchkey } from '../src/latchkey.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
+import { renderErrorPage } from './templates/error-page.js';
 
 /** What the app runs on. */
 export interface Runtime {
@@ -70,6 +71,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       sessionStore,
       users,
       tokens,
+      renderError: renderErrorPage,
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.passwords ? { passwords: options.passwords } : {}),
