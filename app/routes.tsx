@@ -92,7 +92,7 @@ export function createApp(
     logoutView(c.get('latchkey'), {
       renderConfirm: async (ctx, page) => {
         const username = (await ctx.user())?.username ?? null;
-        return renderPage(ctx, 'Log out', <LogoutConfirm {...page} username={username} />);
+        return renderPage(ctx, 'Log out?', <LogoutConfirm {...page} username={username} />);
       },
       renderLoggedOut: (ctx) => renderPage(ctx, 'Logged out', <LoggedOut />),
     }),

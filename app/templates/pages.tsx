@@ -62,11 +62,11 @@ export const LogoutConfirm: FC<{ csrfToken: string; next: string | null; usernam
     ) : (
       <>
         <p>
-          Log out <strong>{username}</strong> on this browser?
+          You are logged in as <strong>{username}</strong> on this browser.
         </p>
         <p class="muted">
-          This ends this session: the server forgets it, this browser will need your password to come back,
-          and private pages are cleared from its cache. Your sessions on other devices stay logged in;{' '}
+          Logging out ends this session: the server forgets it, this browser will need your password to come
+          back, and private pages are cleared from its cache. Your sessions on other devices stay logged in;{' '}
           <a href="/accounts/sessions/">end them from your sessions page</a>.
         </p>
       </>

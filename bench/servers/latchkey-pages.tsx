@@ -43,7 +43,7 @@ export const loginPages: LoginViewOptions<User> = {
 export const logoutPages: LogoutViewOptions<User> = {
   renderConfirm: async (ctx, page) => {
     const username = (await ctx.user())?.username ?? null;
-    return renderPage(ctx as Ctx, 'Log out', <LogoutConfirm {...page} username={username} />);
+    return renderPage(ctx as Ctx, 'Log out?', <LogoutConfirm {...page} username={username} />);
   },
   renderLoggedOut: (ctx) => renderPage(ctx as Ctx, 'Logged out', <LoggedOut />),
 };

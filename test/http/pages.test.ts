@@ -15,8 +15,9 @@ describe('issue 15 item 7: pages that look finished', () => {
     const browser = t.browser();
     await browser.login('alice', 'correct horse battery');
     const html = await (await browser.get('/accounts/logout/')).text();
-    expect(html).toContain('Log out <strong>alice</strong> on this browser?');
-    expect(html).toContain('This ends this session: the server forgets it');
+    expect(html).toContain('<h1>Log out?</h1>');
+    expect(html).toContain('You are logged in as <strong>alice</strong> on this browser.');
+    expect(html).toContain('Logging out ends this session: the server forgets it');
     expect(html).toContain('Your sessions on other devices stay logged in');
     const anonymous = await (await t.browser().get('/accounts/logout/')).text();
     expect(anonymous).toContain('You are not logged in on this browser');

@@ -18,6 +18,7 @@ import {
   makePassword,
 } from '../../src/auth/hashers/index.js';
 import { createPasswordService } from '../../src/auth/password-service.js';
+import type { PasswordService } from '../../src/auth/types.js';
 import type { User } from '../../src/auth/users/user.js';
 import { createManualClock, type ManualClock } from '../../src/core/clock.js';
 import { createMemoryLogger, type MemoryLogger } from '../../src/core/logger.js';
@@ -58,12 +59,16 @@ export interface TestApp {
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-for-production-rules-0123456789';
 
 /**
- * Starts the reference app on a temporary SQLite file.
+ * Starts the reference app on a temporary SQLite file (`options.passwords`: another password
+ * service than the fast PBKDF2 one, e.g. the real argon2id default).
  * @example
  * const t = await startTestApp();
  * afterEach(() => t.close());
  */
-export async function startTestApp(overrides: Partial<Settings> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Settings> = {},
+  options: { readonly passwords?: PasswordService } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(TEST_DATABASE);
   const usesRedis = TEST_SESSION_ENGINE === 'redis' || TEST_SESSION_ENGINE === 'cached_db';
   const redisPrefix = usesRedis ? uniquePrefix('http') : null;
@@ -82,7 +87,7 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
     ...(redisPrefix === null ? {} : { redisPrefix }),
     clock,
     logger,
-    passwords: createPasswordService(fastRegistry),
+    passwords: options.passwords ?? createPasswordService(fastRegistry),
   });
   const app = createApp(runtime.latchkey);
   return {
