@@ -4,8 +4,9 @@
  * another password, is flushed rather than kept (INVARIANTS 4).
  */
 import { constantTimeEquals } from '../core/signing.js';
-import { AUTH_HASH_KEY, type RequestContext } from '../http/context.js';
 import { AUTH_USER_ID_KEY } from '../sessions/session.js';
+import type { AuthScope } from './scope.js';
+import { AUTH_HASH_KEY } from './session-hash.js';
 import { newSessionMeta, SESSION_META_KEY } from './session-meta.js';
 import type { AuthUser } from './types.js';
 
@@ -15,9 +16,9 @@ import type { AuthUser } from './types.js';
  * const user = await authenticate(ctx, credentials);
  * if (user) await login(ctx, user);
  */
-export async function login<User extends AuthUser>(ctx: RequestContext<User>, user: User): Promise<void> {
-  const { session, app } = ctx;
-  const hash = app.sessionAuthHash(user);
+export async function login<User extends AuthUser>(ctx: AuthScope<User>, user: User): Promise<void> {
+  const { session, auth } = ctx;
+  const hash = auth.sessionAuthHash(user);
   const previousId = await session.get(AUTH_USER_ID_KEY);
   const previousHash = await session.get(AUTH_HASH_KEY);
   const sameUser =
@@ -31,10 +32,10 @@ export async function login<User extends AuthUser>(ctx: RequestContext<User>, us
   }
   await session.set(AUTH_USER_ID_KEY, user.id);
   await session.set(AUTH_HASH_KEY, hash);
-  await session.set(SESSION_META_KEY, newSessionMeta(ctx.origin(), app.clock.now()));
+  await session.set(SESSION_META_KEY, newSessionMeta(ctx.origin(), auth.clock.now()));
   ctx.setUser(user);
   // Django's rotate_token: a token seen before login is useless after it.
   ctx.csrf.rotate();
-  await app.events.emit('userLoggedIn', { user, origin: ctx.origin() });
-  await app.users.updateLastLogin(user.id, new Date(app.clock.now()));
+  await auth.events.emit('userLoggedIn', { user, origin: ctx.origin() });
+  await auth.users.updateLastLogin(user.id, new Date(auth.clock.now()));
 }
