@@ -1,8 +1,8 @@
 /**
  * @module What every store-outage test shares: the real app on a given database and session engine
  * with a fast hasher and a logger kept for assertions, and the checks of INVARIANTS 10 while the
- * store is down (503 for pages, the API and logins; no session made; no stack trace; pages that
- * need no session still served).
+ * store is down (503 for pages, the API and logins; no session made, no cookie set; no stack trace;
+ * pages that need no session still served).
  */
 import { expect } from 'vitest';
 import { appDefaults } from '../../app/config.js';
@@ -71,6 +71,13 @@ export async function expectFailsClosed(t: OutageApp, alice: Browser): Promise<v
   expect(login.status).toBe(503);
   expect(login.headers.getSetCookie().some((c) => c.startsWith('sessionid='))).toBe(false);
   expect(await login.text()).not.toMatch(/at .*\.ts:\d+/);
+  // An error response sets no cookie: not a fresh CSRF token for a form that was never shown.
+  const stranger = t.browser();
+  const session = alice.cookies.get('sessionid');
+  if (session !== undefined) stranger.cookies.set('sessionid', session);
+  const loginPage = await stranger.get('/accounts/login/');
+  expect(loginPage.status).toBe(503);
+  expect(loginPage.headers.getSetCookie()).toEqual([]);
   // Pages that need no session still work.
   expect((await t.browser().get('/')).status).toBe(200);
   expect(t.logger.events.some((e) => e.event === 'store.unavailable')).toBe(true);
