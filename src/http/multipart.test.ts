@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { BadRequestError } from './bad-request.js';
 import { MAX_FORM_FIELDS, parseMultipartForm } from './multipart.js';
-import { BadRequestError } from './request.js';
 
 const TYPE = 'multipart/form-data; boundary=XyZ';
 

@@ -7,7 +7,7 @@
  * parsing is the platform's (`Response.formData()`, undici's WHATWG Fetch implementation), not a
  * parser of our own; a malformed body is a 400.
  */
-import { BadRequestError } from './request.js';
+import { BadRequestError } from './bad-request.js';
 
 /** Largest number of fields in one form (Django's `DATA_UPLOAD_MAX_NUMBER_FIELDS` default). */
 export const MAX_FORM_FIELDS = 1000;
