@@ -42,6 +42,7 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
     const password = await readNewPassword(ctx, {
       fromStdin: values['password-stdin'],
       username: user.username,
+      email: user.email,
     });
     const hash = await makePassword(password);
     const ended = await withUserSessions(ctx, db, async (sessions) => {

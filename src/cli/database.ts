@@ -3,11 +3,13 @@
  * the app migrates on start, and closed when the command ends.
  */
 import type { Kysely } from 'kysely';
+import { ConfigurationError } from '../core/errors.js';
 import { DEFAULT_DATABASE_URL, openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
 import type { ClearExpiredOptions, StoredSession } from '../sessions/store.js';
 import { openSessionStore } from '../stores/from-settings.js';
+import { type RedisSettings, redisSettingsFromEnv } from '../stores/redis-settings.js';
 import { SqlRevocationRegistry } from '../stores/revocation-sql.js';
 import { type CliContext, CliError } from './context.js';
 
@@ -39,6 +41,16 @@ export async function withDatabase<T>(
     return await work(db);
   } finally {
     await db.destroy();
+  }
+}
+
+/** The app's `REDIS_*` settings, so the CLI acts on the app's keys (INVARIANTS 15). */
+function redisSettings(ctx: CliContext): RedisSettings {
+  try {
+    return redisSettingsFromEnv(ctx.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new CliError(error.problems.join('; '));
+    throw error;
   }
 }
 
@@ -91,7 +103,7 @@ async function openUserSessions(
   const store = await openSessionStore({
     engine: engine as (typeof SERVER_SIDE)[number],
     db,
-    redisUrl: ctx.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379/0',
+    redis: redisSettings(ctx),
     clock: ctx.clock,
   });
   return {
