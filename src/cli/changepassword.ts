@@ -5,11 +5,10 @@
  */
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
-import { makePassword } from '../auth/hashers/index.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
-import { UserRepository } from '../auth/users/repository.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
 import { withDatabase, withUserSessions } from './database.js';
+import { cliAccounts } from './django-mode.js';
 import { readNewPassword } from './password-input.js';
 import { endedSessions } from './sessions.js';
 
@@ -35,7 +34,7 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
   );
   const name = onePositional(positionals, 'username', CHANGEPASSWORD_USAGE);
   return withDatabase(ctx, async (db) => {
-    const users = new UserRepository(db, { clock: ctx.clock });
+    const { users, hashPassword } = await cliAccounts(ctx, db);
     const user = await users.getByUsername(name);
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     ctx.stderr.write(`Changing password for user "${user.username}"\n`);
@@ -44,7 +43,7 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
       username: user.username,
       email: user.email,
     });
-    const hash = await makePassword(password);
+    const hash = await hashPassword(password);
     const ended = await withUserSessions(ctx, db, async (sessions) => {
       await users.setPassword(user.id, hash);
       return sessions.endAll(user.id);

@@ -7,11 +7,12 @@ import { ConfigurationError } from '../core/errors.js';
 import { DEFAULT_DATABASE_URL, openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
-import type { ClearExpiredOptions, StoredSession } from '../sessions/store.js';
+import type { ClearExpiredOptions, SessionStore, StoredSession } from '../sessions/store.js';
 import { openSessionStore } from '../stores/from-settings.js';
 import { type RedisSettings, redisSettingsFromEnv } from '../stores/redis-settings.js';
 import { SqlRevocationRegistry } from '../stores/revocation-sql.js';
 import { type CliContext, CliError } from './context.js';
+import { cliDjangoMode } from './django-mode.js';
 
 /** The `DATABASE_URL` of `env`, or the default SQLite file when unset or empty. */
 export function databaseUrl(env: CliContext['env']): string {
@@ -77,6 +78,9 @@ async function openUserSessions(
   db: Kysely<Database>,
   engine: string,
 ): Promise<UserSessions & { close(): Promise<void> }> {
+  // Django mode: sessions in Django's django_session table, owned by the Django mode (not closed here).
+  const django = await cliDjangoMode(ctx, db);
+  if (django !== null) return fromStore(django.sessionStore, 'django', async () => undefined);
   if (engine === 'signed_cookies') {
     // The cookies live on clients; the server holds only their revocation state (migration 0005).
     // Bumping the user's epoch is what the app's "log out everywhere" does on this engine, and
@@ -106,12 +110,21 @@ async function openUserSessions(
     redis: redisSettings(ctx),
     clock: ctx.clock,
   });
+  return fromStore(store, engine, () => store.close());
+}
+
+/** {@link UserSessions} over a server-side store, which can list and count. */
+function fromStore(
+  store: SessionStore,
+  engine: string,
+  close: () => Promise<void>,
+): UserSessions & { close(): Promise<void> } {
   return {
     engine,
     list: (userId) => store.listUserSessions(userId),
     endAll: (userId) => store.deleteUserSessions(userId),
     clearExpired: (options) => store.clearExpired(options),
-    close: () => store.close(),
+    close,
   };
 }
 

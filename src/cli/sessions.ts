@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
-import { UserRepository } from '../auth/users/repository.js';
 import { hashSessionKey } from '../sessions/public-id.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
 import { withDatabase, withUserSessions } from './database.js';
+import { cliAccounts } from './django-mode.js';
 import { formatTable, printable } from './table.js';
 
 /** How `sessions` is called. */
@@ -41,7 +41,7 @@ export function endedSessions(count: number | null): string {
 export async function sessionsCommand(ctx: CliContext): Promise<number> {
   const name = usernameArgument(ctx, SESSIONS_USAGE);
   return withDatabase(ctx, async (db) => {
-    const user = await new UserRepository(db).getByUsername(name);
+    const user = await (await cliAccounts(ctx, db)).users.getByUsername(name);
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     const sessions = await withUserSessions(ctx, db, (reach) => reach.list(user.id));
     if (sessions === null) {
@@ -72,7 +72,7 @@ export async function sessionsCommand(ctx: CliContext): Promise<number> {
 export async function logoutAllCommand(ctx: CliContext): Promise<number> {
   const name = usernameArgument(ctx, LOGOUT_ALL_USAGE);
   return withDatabase(ctx, async (db) => {
-    const user = await new UserRepository(db).getByUsername(name);
+    const user = await (await cliAccounts(ctx, db)).users.getByUsername(name);
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     const ended = await withUserSessions(ctx, db, (reach) => reach.endAll(user.id));
     const tokens = await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);
