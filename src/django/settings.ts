@@ -4,9 +4,11 @@
  * so that nothing Latchkey writes makes Django rehash or refuse it.
  */
 
-import { DEFAULT_PBKDF2_ITERATIONS } from '../auth/hashers/index.js';
 import { ConfigurationError } from '../core/errors.js';
 import { MODEL_BACKEND } from './session-codec.js';
+
+/** Django 5.2 LTS's `PBKDF2PasswordHasher.iterations`, the default when none is set. */
+const DJANGO_LTS_PBKDF2_ITERATIONS = 1_000_000;
 
 /** The hashers Latchkey can write in Django mode: each is in Django's default `PASSWORD_HASHERS`. */
 export type DjangoPasswordHasherName = 'pbkdf2_sha256' | 'argon2';
@@ -43,7 +45,7 @@ function flag(raw: string | undefined, problems: string[]): boolean {
 export function djangoSettingsFromEnv(env: Readonly<Record<string, string | undefined>>): DjangoSettings {
   const problems: string[] = [];
   const enabled = flag(env.DJANGO_DATABASE, problems);
-  const iterationsText = env.DJANGO_PBKDF2_ITERATIONS?.trim() || String(DEFAULT_PBKDF2_ITERATIONS);
+  const iterationsText = env.DJANGO_PBKDF2_ITERATIONS?.trim() || String(DJANGO_LTS_PBKDF2_ITERATIONS);
   const pbkdf2Iterations = Number(iterationsText);
   if (!/^[1-9][0-9]{0,9}$/.test(iterationsText) || pbkdf2Iterations > 2 ** 31 - 1)
     problems.push(`DJANGO_PBKDF2_ITERATIONS: expected a whole number of iterations, got "${iterationsText}"`);

@@ -80,7 +80,24 @@ export class DjangoUserSource implements UserSource<User> {
     return row === undefined ? null : userFromDjangoRow(this.#dialect, row);
   }
 
-  /** Stores a new encoded hash; it must be one Django verifies (see `django/passwords.ts`). */
+  /**
+   * The users with this email address, ignoring case (Django's `PasswordResetForm.get_users` looks
+   * them up with `email__iexact`), for password reset and login by email.
+   */
+  async listByEmail(email: string): Promise<User[]> {
+    if (typeof email !== 'string' || email === '' || email.length > 254) return [];
+    const rows = await guard('load users', () =>
+      this.#db
+        .selectFrom('auth_user')
+        .selectAll()
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', email.toLowerCase()))
+        .orderBy('id')
+        .execute(),
+    );
+    return rows.map((row) => userFromDjangoRow(this.#dialect, row));
+  }
+
+  /** Stores a new encoded hash; it must be one Django verifies (`createDjangoPasswordService`). */
   async setPassword(id: string, encoded: string): Promise<void> {
     assertEncodedPassword(encoded);
     await this.#update(id, 'set a password', { password: encoded });
