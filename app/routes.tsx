@@ -21,7 +21,7 @@ import { loginRequired, redirect } from '../src/views/redirects.js';
 import { logoutOthersView, revokeSessionView, sessionsView } from '../src/views/sessions.js';
 import { createTokenView } from '../src/views/tokens.js';
 import { securityHeaders } from './security-headers.js';
-import { stylesheet } from './static.js';
+import { favicon, localTimeScript, stylesheet } from './static.js';
 import { Layout } from './templates/layout.js';
 import {
   Cart,
@@ -86,10 +86,16 @@ export function createApp(
 ) {
   const outbox = options.outbox ?? new Outbox(createMailer(latchkey.settings), latchkey.logger);
   const app = new Hono<LatchkeyEnv<User>>();
+  const now = (): Date => new Date(latchkey.clock.now());
   app.use(securityHeaders());
   app.use(latchkeyMiddleware(latchkey, options.clientIp ? { clientIp: options.clientIp } : {}));
 
-  app.get('/static/style.css', (c) => c.body(stylesheet, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+  const asset = (body: string, type: string) => () =>
+    new Response(body, { headers: { 'Content-Type': type, 'Cache-Control': 'public, max-age=3600' } });
+  app.get('/static/style.css', asset(stylesheet, 'text/css; charset=utf-8'));
+  app.get('/static/local-time.js', asset(localTimeScript, 'text/javascript; charset=utf-8'));
+  app.get('/static/favicon.svg', asset(favicon, 'image/svg+xml'));
+  app.get('/favicon.ico', asset(favicon, 'image/svg+xml')); // what browsers ask for without a <link rel=icon>
 
   app.get('/', async (c) => {
     const ctx = c.get('latchkey');
@@ -105,7 +111,10 @@ export function createApp(
 
   app.all('/accounts/logout/', (c) =>
     logoutView(c.get('latchkey'), {
-      renderConfirm: (ctx, page) => renderPage(ctx, 'Log out', <LogoutConfirm {...page} />),
+      renderConfirm: async (ctx, page) => {
+        const username = (await ctx.user())?.username ?? null;
+        return renderPage(ctx, 'Log out?', <LogoutConfirm {...page} username={username} />);
+      },
       renderLoggedOut: (ctx) => renderPage(ctx, 'Logged out', <LoggedOut />),
     }),
   );
@@ -115,7 +124,7 @@ export function createApp(
     const denied = await loginRequired(ctx);
     if (denied) return denied;
     const user = (await ctx.user()) as User;
-    const body = <Dashboard username={user.username} lastLogin={user.lastLogin} />;
+    const body = <Dashboard username={user.username} lastLogin={user.lastLogin} now={now()} />;
     return html(await renderPage(ctx, 'Dashboard', body), { cache: 'never' });
   });
 
@@ -176,7 +185,7 @@ export function createApp(
 
   app.get('/accounts/sessions/', (c) =>
     sessionsView(c.get('latchkey'), {
-      render: (ctx, page) => renderPage(ctx, 'Your sessions', <Sessions {...page} />),
+      render: (ctx, page) => renderPage(ctx, 'Your sessions', <Sessions {...page} now={now()} />),
     }),
   );
   app.all('/accounts/sessions/revoke/', (c) =>

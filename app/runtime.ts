@@ -25,6 +25,7 @@ import { createMailer, type Mailer } from '../src/mail/mailer.js';
 import { Outbox } from '../src/mail/outbox.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
 import type { RedisSettings } from '../src/stores/redis-settings.js';
+import { renderErrorPage } from './templates/error-page.js';
 
 /** The parts of `createLatchkey`'s config that Django mode replaces. */
 function djangoParts(django: DjangoMode) {
@@ -106,6 +107,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       sessionStore,
       users,
       tokens,
+      renderError: renderErrorPage,
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(django === null ? {} : djangoParts(django)),

@@ -1,5 +1,10 @@
-/** @module The page frame: header with the user and a logout button (a POST form, never a link), messages, content. */
+/**
+ * @module The page frame: header with the user and a logout button (a POST form, never a link),
+ * messages, content. The stylesheet and script carry the response's CSP nonce (`../csp.ts`), so
+ * every page rendered through this layout passes the policy.
+ */
 import type { Child, FC } from 'hono/jsx';
+import { cspNonce } from '../csp.js';
 
 /** One message to show once. */
 export interface ShownMessage {
@@ -30,11 +35,14 @@ export const Layout: FC<{ frame: Frame; children?: Child }> = ({ frame, children
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{frame.title} · Latchkey</title>
-      <link rel="stylesheet" href="/static/style.css" />
+      <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+      <link rel="stylesheet" href="/static/style.css" nonce={cspNonce()} />
+      <script src="/static/local-time.js" nonce={cspNonce()} defer />
     </head>
     <body>
       <header>
         <a href="/" class="brand">
+          <img src="/static/favicon.svg" alt="" />
           Latchkey
         </a>
         <nav>

@@ -1,21 +1,30 @@
 /** @module The reference app's page bodies. Every string is escaped by JSX; no raw HTML from requests. */
 import type { FC } from 'hono/jsx';
 import type { SessionEntry } from '../../src/views/sessions.js';
+import { describeDevice } from './device.js';
 import { ErrorList, NewPasswordFields } from './fields.js';
+import { Ago, AgoWithDate } from './time.js';
 
 const Hidden: FC<{ name: string; value: string | null }> = ({ name, value }) =>
   value === null ? null : <input type="hidden" name={name} value={value} />;
 
-export const Home: FC<{ username: string | null }> = ({ username }) =>
-  username === null ? (
+export const Home: FC<{ username: string | null }> = ({ username }) => (
+  <section class="card">
     <p>
-      Welcome. <a href="/accounts/login/">Log in</a> to see your dashboard.
+      Latchkey's reference app: logging in, logging out, sessions on every device, and a cart kept in the
+      session.
     </p>
-  ) : (
-    <p>
-      Logged in as <strong>{username}</strong>. Go to your <a href="/dashboard/">dashboard</a>.
-    </p>
-  );
+    {username === null ? (
+      <p>
+        Welcome. <a href="/accounts/login/">Log in</a> to see your dashboard.
+      </p>
+    ) : (
+      <p>
+        Logged in as <strong>{username}</strong>. Go to your <a href="/dashboard/">dashboard</a>.
+      </p>
+    )}
+  </section>
+);
 
 export const LoginForm: FC<{
   csrfToken: string;
@@ -46,12 +55,32 @@ export const LoginForm: FC<{
   </form>
 );
 
-export const LogoutConfirm: FC<{ csrfToken: string; next: string | null }> = ({ csrfToken, next }) => (
+export const LogoutConfirm: FC<{ csrfToken: string; next: string | null; username: string | null }> = ({
+  csrfToken,
+  next,
+  username,
+}) => (
   <form method="post" action="/accounts/logout/" class="card">
-    <p>Log out?</p>
+    {username === null ? (
+      <p>You are not logged in on this browser; logging out changes nothing.</p>
+    ) : (
+      <>
+        <p>
+          You are logged in as <strong>{username}</strong> on this browser.
+        </p>
+        <p class="muted">
+          Logging out ends this session: the server forgets it, this browser will need your password to come
+          back, and private pages are cleared from its cache. Your sessions on other devices stay logged in;{' '}
+          <a href="/accounts/sessions/">end them from your sessions page</a>.
+        </p>
+      </>
+    )}
     <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
     <Hidden name="next" value={next} />
-    <button type="submit">Log out</button>
+    <div class="actions">
+      <button type="submit">Log out</button>
+      <a href={username === null ? '/' : '/dashboard/'}>Cancel</a>
+    </div>
   </form>
 );
 
@@ -61,14 +90,22 @@ export const LoggedOut: FC = () => (
   </p>
 );
 
-export const Dashboard: FC<{ username: string; lastLogin: Date | null }> = ({ username, lastLogin }) => (
+export const Dashboard: FC<{ username: string; lastLogin: Date | null; now: Date }> = ({
+  username,
+  lastLogin,
+  now,
+}) => (
   <section class="card">
     <p>
       Private dashboard of <strong data-testid="dashboard-user">{username}</strong>.
     </p>
-    <p>Last login: {lastLogin === null ? 'this is your first' : lastLogin.toISOString()}</p>
-    <p>
+    <dl class="facts">
+      <dt>Logged in</dt>
+      <dd>{lastLogin === null ? 'never before' : <AgoWithDate date={lastLogin} now={now} />}</dd>
+    </dl>
+    <p class="actions">
       <a href="/accounts/password_change/">Change password</a>
+      <a href="/accounts/sessions/">Your sessions</a>
     </p>
   </section>
 );
@@ -84,7 +121,7 @@ export const Cart: FC<{ items: readonly string[]; csrfToken: string }> = ({ item
         ))}
       </ul>
     )}
-    <form method="post" action="/cart/add/">
+    <form method="post" action="/cart/add/" class="stack">
       <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
       <label>
         Item
@@ -118,46 +155,71 @@ export const PasswordChangeDone: FC = () => (
   </p>
 );
 
-const when = (date: Date | null): string =>
-  date === null ? 'unknown' : date.toISOString().replace('T', ' ').slice(0, 16);
+const SessionRow: FC<{ session: SessionEntry; csrfToken: string; now: Date }> = ({
+  session: s,
+  csrfToken,
+  now,
+}) => (
+  <li
+    class={s.current ? 'session current' : 'session'}
+    data-session={s.publicId}
+    aria-current={s.current ? 'true' : undefined}
+  >
+    <div>
+      <span class="device" title={s.userAgent ?? undefined}>
+        {describeDevice(s.userAgent)}
+      </span>
+      {s.current ? <span class="badge">This session</span> : null}
+      <p class="meta">
+        {s.ip ?? 'unknown address'}
+        {s.createdAt === null ? null : (
+          <>
+            {' · signed in '}
+            <Ago date={s.createdAt} now={now} />
+          </>
+        )}
+        {s.lastSeen === null ? null : (
+          <>
+            {' · active '}
+            <Ago date={s.lastSeen} now={now} />
+          </>
+        )}
+      </p>
+    </div>
+    <form method="post" action="/accounts/sessions/revoke/" class="inline">
+      <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
+      <input type="hidden" name="session" value={s.publicId} />
+      <button type="submit" class={s.current ? 'secondary' : 'danger'}>
+        {s.current ? 'Log out' : 'End session'}
+      </button>
+    </form>
+  </li>
+);
 
-export const Sessions: FC<{ csrfToken: string; sessions: readonly SessionEntry[] }> = ({
+export const Sessions: FC<{ csrfToken: string; sessions: readonly SessionEntry[]; now: Date }> = ({
   csrfToken,
   sessions,
+  now,
 }) => (
   <section class="card">
-    <table data-testid="sessions">
-      <thead>
-        <tr>
-          <th>Device</th>
-          <th>IP</th>
-          <th>Created</th>
-          <th>Last seen</th>
-          <th />
-        </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => (
-          <tr data-session={s.publicId}>
-            <td>{s.userAgent ?? 'unknown device'}</td>
-            <td>{s.ip ?? 'unknown'}</td>
-            <td>{when(s.createdAt)}</td>
-            <td>{when(s.lastSeen)}</td>
-            <td>
-              {s.current ? <strong>This session</strong> : null}
-              <form method="post" action="/accounts/sessions/revoke/" class="inline">
-                <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
-                <input type="hidden" name="session" value={s.publicId} />
-                <button type="submit">{s.current ? 'Log out' : 'End'}</button>
-              </form>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    {sessions.length === 0 ? (
+      <p>
+        This server cannot list your sessions (they are kept in signed cookies), but it can still end every
+        other one.
+      </p>
+    ) : (
+      <p>Where you are logged in now. End any session you do not recognise.</p>
+    )}
+    <ul class="sessions" data-testid="sessions">
+      {sessions.map((s) => (
+        <SessionRow session={s} csrfToken={csrfToken} now={now} />
+      ))}
+    </ul>
     <form method="post" action="/accounts/sessions/logout-others/">
       <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
-      <button type="submit">Log out other sessions</button>
+      <button type="submit" class="secondary">
+        Log out other sessions
+      </button>
     </form>
   </section>
 );

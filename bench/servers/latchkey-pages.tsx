@@ -27,7 +27,11 @@ async function renderPage(ctx: Ctx, title: string, body: JSX.Element): Promise<s
 
 /** The dashboard of the logged-in `user`. */
 export function renderLatchkeyDashboard(ctx: Ctx, user: User): Promise<string> {
-  return renderPage(ctx, 'Dashboard', <Dashboard username={user.username} lastLogin={user.lastLogin} />);
+  return renderPage(
+    ctx,
+    'Dashboard',
+    <Dashboard username={user.username} lastLogin={user.lastLogin} now={new Date()} />,
+  );
 }
 
 /** Templates of Latchkey's login view. */
@@ -37,6 +41,9 @@ export const loginPages: LoginViewOptions<User> = {
 
 /** Templates of Latchkey's logout view. */
 export const logoutPages: LogoutViewOptions<User> = {
-  renderConfirm: (ctx, page) => renderPage(ctx as Ctx, 'Log out', <LogoutConfirm {...page} />),
+  renderConfirm: async (ctx, page) => {
+    const username = (await ctx.user())?.username ?? null;
+    return renderPage(ctx as Ctx, 'Log out?', <LogoutConfirm {...page} username={username} />);
+  },
   renderLoggedOut: (ctx) => renderPage(ctx as Ctx, 'Logged out', <LoggedOut />),
 };

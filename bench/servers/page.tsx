@@ -23,7 +23,7 @@ export async function renderDashboard(fields: DashboardFields): Promise<string> 
   const frame = { title: 'Dashboard', username: fields.username, csrfToken: fields.csrfToken, messages: [] };
   const page = (
     <Layout frame={frame}>
-      <Dashboard username={fields.username} lastLogin={fields.lastLogin} />
+      <Dashboard username={fields.username} lastLogin={fields.lastLogin} now={new Date()} />
     </Layout>
   );
   return `<!doctype html>${await page.toString()}`;

@@ -11,6 +11,7 @@ import type { AuthUser } from '../auth/types.js';
 import { ConfigurationError, LatchkeyError } from '../core/errors.js';
 import type { RequestContext } from '../http/context.js';
 import type { Exchange } from '../http/exchange.js';
+import { checkFieldCount, MULTIPART_FORM, parseMultipartForm } from '../http/multipart.js';
 import { formObject, requestUrl } from '../http/node.js';
 import { headerEntries, headersFromNode } from '../http/node-response.js';
 import type { Pipeline } from '../http/pipeline.js';
@@ -83,7 +84,8 @@ function fromFastifyRequest(request: FastifyRequest, clientIp: string | null): H
     header,
     clientIp,
     // Fastify parses bodies between `onRequest` and `preHandler`; both read what it parsed.
-    form: () => Promise.resolve(type() === FORM ? (forms.get(request) ?? null) : null),
+    form: () =>
+      Promise.resolve(type() === FORM || type() === MULTIPART_FORM ? (forms.get(request) ?? null) : null),
     async json(): Promise<unknown> {
       if (!isJsonMediaType(type())) {
         throw new BadRequestError(400, 'Expected a JSON body (Content-Type: application/json)');
@@ -153,12 +155,26 @@ async function plugin(fastify: FastifyInstance, rawOptions: FastifyAdapterOption
   fastify.addContentTypeParser(FORM, { parseAs: 'buffer', bodyLimit: maxBodySize }, (request, body, done) => {
     try {
       const form = new URLSearchParams(decodeUtf8(body as Buffer));
+      checkFieldCount([...form.keys()].length);
       forms.set(request, form);
       done(null, formObject(form));
     } catch (error) {
       done(error as Error);
     }
   });
+  // Multipart forms' text fields, as Django reads them into request.POST (a form posted as FormData
+  // must pass CSRF). An app that registered its own multipart parser (@fastify/multipart) keeps it.
+  if (!fastify.hasContentTypeParser(MULTIPART_FORM)) {
+    fastify.addContentTypeParser(
+      MULTIPART_FORM,
+      { parseAs: 'buffer', bodyLimit: maxBodySize },
+      async (request: FastifyRequest, body: Buffer) => {
+        const form = await parseMultipartForm(body, request.headers['content-type'] ?? '');
+        forms.set(request, form);
+        return formObject(form);
+      },
+    );
+  }
   fastify.addHook('onRequest', async (request, reply) => {
     const http = fromFastifyRequest(request, options.clientIp ? options.clientIp(request) : request.ip);
     if (http === null || !pipeline.hostAllowed(http)) return reply.send(pipeline.refuseHost(http));

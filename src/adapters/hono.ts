@@ -28,6 +28,20 @@ function replaceResponse(c: Context, response: Response): void {
 }
 
 /**
+ * Whether a request that came through `@hono/node-server` carried no `Host` (HTTP/1.0 may omit it;
+ * RFC 9112 section 3.2 requires it of HTTP/1.1) nor HTTP/2 `:authority`. The server then builds the
+ * URL from its own listening address, which would pass the host check: such a request is refused
+ * like a disallowed host instead (Django's `get_host`). Other runtimes expose no raw request here.
+ */
+function missingNodeHost(c: Context): boolean {
+  const incoming = (
+    c.env as { incoming?: { headers?: Record<string, unknown>; authority?: unknown } } | undefined
+  )?.incoming;
+  if (incoming?.headers === undefined) return false;
+  return !incoming.headers.host && !incoming.headers[':authority'] && !incoming.authority;
+}
+
+/**
  * Installs Latchkey on a Hono app.
  * @example
  * const app = new Hono<LatchkeyEnv<User>>();
@@ -44,6 +58,10 @@ export function latchkeyMiddleware<User extends AuthUser>(
   const { pipeline } = latchkey;
   const maxBodySize = latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE;
   return async (c, next) => {
+    if (missingNodeHost(c)) {
+      replaceResponse(c, pipeline.refuseHost(null));
+      return;
+    }
     const request = fromWebRequest(c.req.raw, { maxBodySize, clientIp: options.clientIp?.(c) ?? null });
     const response = await pipeline.handle(
       request,

@@ -1,22 +1,25 @@
 /**
  * @module `latchkey changepassword <username>`: sets a user's password (Django's
- * `changepassword`) and ends every session of that user at once (INVARIANTS 5).
+ * `changepassword`) and ends every session of that user at once (INVARIANTS 5), on every engine
+ * the CLI can reach — or refuses before writing anything.
  */
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
-import { withDatabase, withSessionStore } from './database.js';
+import { withDatabase, withUserSessions } from './database.js';
 import { cliAccounts } from './django-mode.js';
 import { readNewPassword } from './password-input.js';
+import { endedSessions } from './sessions.js';
 
 /** How `changepassword` is called. */
 export const CHANGEPASSWORD_USAGE = 'changepassword <username> [--password-stdin]';
 
 /**
  * Changes the password of an existing user. The session auth hash would end the user's other
- * sessions at their next request; deleting the rows now leaves nothing to replay. (Sessions kept
- * outside the database, e.g. in Redis, end through the hash check.)
+ * sessions at their next request; ending them now (deleting the records, or on `signed_cookies`
+ * bumping the user's revocation epoch) leaves nothing to replay. The session engine is opened
+ * before the password is written, so an unreachable or unusable engine changes nothing.
  * @example
  * // printf 'a new long password\n' | latchkey changepassword alice --password-stdin
  * await changepasswordCommand({ argv: ['alice', '--password-stdin'], env, stdin, stdout, stderr });
@@ -40,17 +43,22 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
       username: user.username,
       email: user.email,
     });
-    await users.setPassword(user.id, await hashPassword(password));
-    const ended = await withSessionStore(ctx, db, (store) => store.deleteUserSessions(user.id));
+    const hash = await hashPassword(password);
+    const ended = await withUserSessions(ctx, db, async (sessions) => {
+      await users.setPassword(user.id, hash);
+      return sessions.endAll(user.id);
+    });
     await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);
     const audit = new AuditLog(db, { clock: ctx.clock });
     const who = { userId: user.id, username: user.username };
     await audit.record({ event: 'password_changed', ...who, detail: { via: 'cli' } });
-    if (ended > 0)
-      await audit.record({ event: 'sessions_revoked', ...who, detail: { via: 'cli', count: ended } });
-    ctx.stdout.write(
-      `Password changed for user "${user.username}"; ${ended} session${ended === 1 ? '' : 's'} ended.\n`,
-    );
+    if (ended !== 0)
+      await audit.record({
+        event: 'sessions_revoked',
+        ...who,
+        detail: ended === null ? { via: 'cli', all: true } : { via: 'cli', count: ended },
+      });
+    ctx.stdout.write(`Password changed for user "${user.username}"; ${endedSessions(ended)}.\n`);
     return EXIT.ok;
   });
 }

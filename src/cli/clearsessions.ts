@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { type CliContext, CliError, EXIT, parseUsage } from './context.js';
-import { withDatabase, withSessionStore } from './database.js';
+import { withDatabase, withUserSessions } from './database.js';
 
 /** How `clearsessions` is called. */
 export const CLEARSESSIONS_USAGE = 'clearsessions [--batch-size N]';
@@ -34,8 +34,8 @@ export async function clearsessionsCommand(ctx: CliContext): Promise<number> {
   }
   const progress = ctx.stdout.isTTY === true;
   const deleted = await withDatabase(ctx, (db) =>
-    withSessionStore(ctx, db, (store) =>
-      store.clearExpired({
+    withUserSessions(ctx, db, (sessions) =>
+      sessions.clearExpired({
         batchSize,
         // "\r" redraws one line in place; a pipe or log file gets only the final line.
         onProgress: progress

@@ -7,9 +7,10 @@ import { ConfigurationError } from '../core/errors.js';
 import { DEFAULT_DATABASE_URL, openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
-import type { SessionStore } from '../sessions/store.js';
+import type { ClearExpiredOptions, SessionStore, StoredSession } from '../sessions/store.js';
 import { openSessionStore } from '../stores/from-settings.js';
 import { type RedisSettings, redisSettingsFromEnv } from '../stores/redis-settings.js';
+import { SqlRevocationRegistry } from '../stores/revocation-sql.js';
 import { type CliContext, CliError } from './context.js';
 import { cliDjangoMode } from './django-mode.js';
 
@@ -54,34 +55,95 @@ function redisSettings(ctx: CliContext): RedisSettings {
   }
 }
 
-const ENGINES = ['db', 'redis', 'cached_db', 'memory'] as const;
-
 /**
- * The session store `SESSION_ENGINE` names (as the app's), over `db`, closed when `work` ends.
- * `memory` holds nothing between processes, so the CLI refuses it rather than act on an empty store.
+ * What the CLI can do with one user's sessions on the engine `SESSION_ENGINE` names. Counts and
+ * lists are `null` where the engine cannot know them: `signed_cookies` keeps sessions in the
+ * browsers' cookies, and ends them all by bumping the user's revocation epoch.
  */
-export async function withSessionStore<T>(
+export interface UserSessions {
+  /** The engine, as named by `SESSION_ENGINE`. */
+  readonly engine: string;
+  /** The user's live sessions, or `null` when the engine cannot list them. */
+  list(userId: string): Promise<StoredSession[] | null>;
+  /** Ends every session of the user; how many, or `null` when the engine cannot count them. */
+  endAll(userId: string): Promise<number | null>;
+  /** Deletes expired records (on `signed_cookies`: denials of cookies that expired); how many. */
+  clearExpired(options?: ClearExpiredOptions): Promise<number>;
+}
+
+const SERVER_SIDE = ['db', 'redis', 'cached_db'] as const;
+
+async function openUserSessions(
   ctx: CliContext,
   db: Kysely<Database>,
-  work: (store: SessionStore) => Promise<T>,
-): Promise<T> {
+  engine: string,
+): Promise<UserSessions & { close(): Promise<void> }> {
+  // Django mode: sessions in Django's django_session table, owned by the Django mode (not closed here).
   const django = await cliDjangoMode(ctx, db);
-  if (django !== null) return work(django.sessionStore);
-  const engine = ctx.env.SESSION_ENGINE?.trim() || 'db';
-  if (!(ENGINES as readonly string[]).includes(engine) || engine === 'memory') {
-    throw new CliError(
-      `SESSION_ENGINE: "${engine}" has no sessions the CLI can reach (use db, redis or cached_db)`,
-    );
+  if (django !== null) return fromStore(django.sessionStore, 'django', async () => undefined);
+  if (engine === 'signed_cookies') {
+    // The cookies live on clients; the server holds only their revocation state (migration 0005).
+    // Bumping the user's epoch is what the app's "log out everywhere" does on this engine, and
+    // needs no signing key: every cookie issued under the old epoch is refused from then on.
+    const registry = new SqlRevocationRegistry({ db, clock: ctx.clock });
+    return {
+      engine,
+      list: async () => null,
+      endAll: async (userId) => {
+        await registry.bumpEpoch(userId);
+        return null;
+      },
+      clearExpired: () => registry.clearExpired(),
+      close: () => registry.close(),
+    };
+  }
+  if (!(SERVER_SIDE as readonly string[]).includes(engine)) {
+    const why =
+      engine === 'memory'
+        ? "keeps sessions inside the app's process, out of the CLI's reach"
+        : 'is not a session engine';
+    throw new CliError(`SESSION_ENGINE: "${engine}" ${why} (use db, redis, cached_db or signed_cookies)`);
   }
   const store = await openSessionStore({
-    engine: engine as (typeof ENGINES)[number],
+    engine: engine as (typeof SERVER_SIDE)[number],
     db,
     redis: redisSettings(ctx),
     clock: ctx.clock,
   });
+  return fromStore(store, engine, () => store.close());
+}
+
+/** {@link UserSessions} over a server-side store, which can list and count. */
+function fromStore(
+  store: SessionStore,
+  engine: string,
+  close: () => Promise<void>,
+): UserSessions & { close(): Promise<void> } {
+  return {
+    engine,
+    list: (userId) => store.listUserSessions(userId),
+    endAll: (userId) => store.deleteUserSessions(userId),
+    clearExpired: (options) => store.clearExpired(options),
+    close,
+  };
+}
+
+/**
+ * Opens the sessions of the engine `SESSION_ENGINE` names (as the app's), over `db`, runs `work`,
+ * and closes them. The engine is opened (Redis connected) before `work` runs, so a command that
+ * writes inside `work` refuses before writing anything when the engine is out of reach.
+ * @example
+ * const ended = await withUserSessions(ctx, db, (sessions) => sessions.endAll(user.id));
+ */
+export async function withUserSessions<T>(
+  ctx: CliContext,
+  db: Kysely<Database>,
+  work: (sessions: UserSessions) => Promise<T>,
+): Promise<T> {
+  const sessions = await openUserSessions(ctx, db, ctx.env.SESSION_ENGINE?.trim() || 'db');
   try {
-    return await work(store);
+    return await work(sessions);
   } finally {
-    await store.close();
+    await sessions.close();
   }
 }

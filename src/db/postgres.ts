@@ -39,6 +39,13 @@ export async function openPostgres<DB = Database>(
   // without a listener Node would crash the process. The pool drops that connection, and the next
   // query opens a fresh one or fails with its own error.
   pool.on('error', () => undefined);
+  // A connection reset while a client is checked out (between Kysely's queries, or after its query
+  // already failed) is emitted on that client, where the pool listens only while it is idle: with
+  // no listener the 'error' event would crash the process (found by test/faults/sql-outage.test.ts).
+  // The failed query rejects on its own path (a 503); the pool drops the unusable client on release.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   await verifyConnection(db, 'PostgreSQL', serverAddress(url, DEFAULT_PORT));
   return db;

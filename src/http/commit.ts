@@ -76,7 +76,14 @@ async function commitSession<User extends AuthUser>(
   headers.append('Set-Cookie', cookie);
 }
 
-function commitCsrf<User extends AuthUser>(ctx: RequestContext<User>, headers: Headers): void {
+function commitCsrf<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  status: number,
+  headers: Headers,
+): void {
+  // A server error shows no form that would need the token (a view that failed after asking for
+  // one, e.g. while the store is down): like the session, the CSRF cookie is not written then.
+  if (status >= 500) return;
   const secret = ctx.csrf.cookieToSet();
   if (secret === null) return;
   const s = ctx.settings;
@@ -128,7 +135,7 @@ export async function commitResponse<User extends AuthUser>(
   await commitMessages(ctx, out.headers);
   // Django's response order (MessageMiddleware, CsrfViewMiddleware, then SessionMiddleware): the
   // session cookie comes last, which clients that keep one cookie per response rely on.
-  commitCsrf(ctx, out.headers);
+  commitCsrf(ctx, out.status, out.headers);
   await commitSession(ctx, out.status, out.headers, cookieValue);
   if (ctx.isAuthenticated && !out.headers.has('Cache-Control')) {
     // INVARIANTS 8: whatever a view forgot, a page rendered for a user is not stored anywhere.

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { LatchkeyError } from '../core/errors.js';
 import { hostDomain } from './hosts.js';
+import { MULTIPART_FORM } from './multipart.js';
 import {
   BadRequestError,
   bodyTooLarge,
@@ -149,7 +150,8 @@ export function fromNodeRequest(req: IncomingMessage, options: NodeRequestOption
     ...base,
     form(): Promise<URLSearchParams | null> {
       if (!elsewhere()) return base.form();
-      if (type() !== 'application/x-www-form-urlencoded') return Promise.resolve(null);
+      if (type() !== 'application/x-www-form-urlencoded' && type() !== MULTIPART_FORM)
+        return Promise.resolve(null);
       return Promise.resolve(formFromParsed(options.parsedBody?.()));
     },
     async json(): Promise<unknown> {

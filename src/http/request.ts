@@ -4,16 +4,10 @@
  * errors instead of crashes. The body parsing here is shared by every adapter (WHATWG `Request`s
  * below, Node's `IncomingMessage` in `node.ts`).
  */
-import { LatchkeyError } from '../core/errors.js';
+import { BadRequestError } from './bad-request.js';
+import { checkFieldCount, MULTIPART_FORM, parseMultipartForm } from './multipart.js';
 
-/** A request body that is malformed (400) or too large (413). */
-export class BadRequestError extends LatchkeyError {
-  readonly status: 400 | 413;
-  constructor(status: 400 | 413, message: string, options?: { cause?: unknown }) {
-    super(status === 413 ? 'LATCHKEY_BODY_TOO_LARGE' : 'LATCHKEY_BAD_REQUEST', message, options);
-    this.status = status;
-  }
-}
+export { BadRequestError } from './bad-request.js';
 
 /** What Latchkey needs to know of one HTTP request. */
 export interface HttpRequest {
@@ -25,7 +19,10 @@ export interface HttpRequest {
   header(name: string): string | null;
   /** The client's address (already resolved through trusted proxies), or `null`. */
   readonly clientIp: string | null;
-  /** The urlencoded form fields, or `null` when the body is not a form. Read once, cached. */
+  /**
+   * The form fields (urlencoded or multipart; file parts left out), or `null` when the body is
+   * not a form. Read once, cached.
+   */
   form(): Promise<URLSearchParams | null>;
   /** The JSON body; throws {@link BadRequestError} when it is not JSON. Read once, cached. */
   json(): Promise<unknown>;
@@ -93,23 +90,32 @@ export interface HttpRequestInit {
  * const request = createHttpRequest({ method, url, header, clientIp: null, readBody });
  */
 export function createHttpRequest(init: HttpRequestInit): HttpRequest {
-  let text: Promise<string> | null = null;
-  const readText = (): Promise<string> => {
-    text ??= init.readBody().then(decodeUtf8);
-    return text;
+  let bytes: Promise<Uint8Array> | null = null;
+  const readBytes = (): Promise<Uint8Array> => {
+    bytes ??= init.readBody();
+    return bytes;
   };
+  const readText = async (): Promise<string> => decodeUtf8(await readBytes());
   let form: Promise<URLSearchParams | null> | null = null;
   const type = (): string => mediaTypeOf(init.header('content-type'));
+  const readForm = async (): Promise<URLSearchParams | null> => {
+    if (type() === 'application/x-www-form-urlencoded') {
+      const fields = new URLSearchParams(await readText());
+      checkFieldCount([...fields.keys()].length);
+      return fields;
+    }
+    // Django reads multipart forms into request.POST too, so a form posted as FormData passes CSRF.
+    if (type() === MULTIPART_FORM)
+      return parseMultipartForm(await readBytes(), init.header('content-type') ?? '');
+    return null;
+  };
   return {
     method: init.method.toUpperCase(),
     url: init.url,
     header: (name) => init.header(name),
     clientIp: init.clientIp,
     form(): Promise<URLSearchParams | null> {
-      form ??=
-        type() === 'application/x-www-form-urlencoded'
-          ? readText().then((raw) => new URLSearchParams(raw))
-          : Promise.resolve(null);
+      form ??= readForm();
       return form;
     },
     async json(): Promise<unknown> {

@@ -111,6 +111,57 @@ export function loginTests(t: SuiteContext): void {
       expect(response.status).toBe(302);
     });
 
+    test('issue 15 item 11: login and logout forms sent as multipart/form-data are read like urlencoded ones', async () => {
+      const b = browser();
+      const token = csrfFieldOf(await (await b.get('/accounts/login/')).text()) as string;
+      const login = new FormData();
+      login.append('csrfmiddlewaretoken', token);
+      login.append('username', 'alice');
+      login.append('password', PASSWORD);
+      // A file part is ignored, not an error (no Latchkey view takes a file).
+      login.append('avatar', new Blob([new Uint8Array([0, 255, 0xfe])]), 'avatar.png');
+      const response = await b.post('/accounts/login/', { multipart: login });
+      expect(response.status).toBe(302);
+      expect(response.headers.get('location')).toBe('/dashboard/');
+      const key = b.cookie('sessionid');
+      expect(await exists(key)).toBe(true);
+      const logout = new FormData();
+      logout.append(
+        'csrfmiddlewaretoken',
+        csrfFieldOf(await (await b.get('/accounts/logout/')).text()) as string,
+      );
+      expect((await b.post('/accounts/logout/', { multipart: logout })).status).toBe(302);
+      expect(await exists(key)).toBe(false);
+      // Without the token, multipart is refused like any form.
+      const again = await loggedIn();
+      expect((await again.post('/accounts/logout/', { multipart: new FormData() })).status).toBe(403);
+    });
+
+    test('issue 15 item 11: huge or malformed multipart bodies are a clean 413 or 400', async () => {
+      const b = browser();
+      const token = csrfFieldOf(await (await b.get('/accounts/login/')).text()) as string;
+      const boundary = 'b0undary';
+      const field = (name: string, value: string): string =>
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const send = (body: string, type = `multipart/form-data; boundary=${boundary}`) =>
+        b.post('/accounts/login/', { body, headers: { 'content-type': type } });
+      const huge = await send(
+        `${field('csrfmiddlewaretoken', token)}${field('pad', 'x'.repeat(3 * 1024 * 1024))}--${boundary}--\r\n`,
+      );
+      expect(huge.status).toBe(413);
+      expect((await send('not a multipart body at all')).status).toBe(400);
+      expect((await send(`${field('csrfmiddlewaretoken', token)}`)).status).toBe(400); // never closed
+      expect(
+        (await send(`${field('csrfmiddlewaretoken', token)}--${boundary}--\r\n`, 'multipart/form-data'))
+          .status,
+      ).toBe(400);
+      const many = Array.from({ length: 1001 }, (_, i) => field(`f${i}`, 'x')).join('');
+      expect((await send(`${field('csrfmiddlewaretoken', token)}${many}--${boundary}--\r\n`)).status).toBe(
+        400,
+      );
+      expect(b.cookie('sessionid')).toBeNull();
+    });
+
     test('INVARIANTS 4: a CSRF token from before login no longer works after it', async () => {
       const b = browser();
       const before = csrfFieldOf(await (await b.get('/cart/')).text()) as string;

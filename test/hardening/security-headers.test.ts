@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { CONTENT_SECURITY_POLICY, STRICT_TRANSPORT_SECURITY } from '../../app/security-headers.js';
+import { contentSecurityPolicy } from '../../app/csp.js';
+import { STRICT_TRANSPORT_SECURITY } from '../../app/security-headers.js';
 import { type Harness, startHarness } from './harness.js';
 
 let h: Harness;
@@ -10,16 +11,24 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const expected = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
   'x-frame-options': 'DENY',
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
   'cross-origin-opener-policy': 'same-origin',
 };
 
+/** The nonce of a response's CSP header (the policy must be exactly the app's, around that nonce). */
+function nonceOf(response: Response): string {
+  const policy = response.headers.get('content-security-policy') ?? '';
+  const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1] ?? '';
+  expect(policy).toBe(contentSecurityPolicy(nonce));
+  return nonce;
+}
+
 function expectSecurityHeaders(response: Response, what: string): void {
   for (const [name, value] of Object.entries(expected))
     expect(response.headers.get(name), `${what}: ${name}`).toBe(value);
+  expect(nonceOf(response).length, `${what}: CSP nonce`).toBeGreaterThanOrEqual(22);
 }
 
 describe('security headers on every kind of response', () => {
@@ -61,6 +70,26 @@ describe('security headers on every kind of response', () => {
       expectSecurityHeaders(response, what);
       expect(response.headers.get('strict-transport-security'), `${what} over http`).toBeNull();
     }
+  });
+
+  test("issue 15 item 8: each page's scripts and stylesheets carry its response's nonce, new every time", async () => {
+    const browser = h.browser();
+    await browser.login('alice', 'correct horse battery');
+    const nonces = new Set<string>();
+    for (const path of ['/', '/dashboard/', '/accounts/sessions/', '/accounts/logout/', '/cart/']) {
+      const response = await browser.get(path);
+      const nonce = nonceOf(response);
+      nonces.add(nonce);
+      const html = await response.text();
+      const tags = html.match(/<(?:script|style|link rel="stylesheet")(?=[\s>/])[^>]*>/g) ?? [];
+      expect(tags.length, path).toBeGreaterThanOrEqual(2);
+      for (const tag of tags) expect(tag, `${path}: ${tag}`).toContain(`nonce="${nonce}"`);
+      expect(html, path).not.toMatch(/\sstyle="/);
+    }
+    expect(nonces.size).toBe(5);
+    expect(contentSecurityPolicy('n')).toContain("frame-ancestors 'none'");
+    expect(contentSecurityPolicy('n')).toContain("form-action 'self'");
+    expect(contentSecurityPolicy('n')).toMatch(/script-src 'nonce-n' 'strict-dynamic'(;|$)/);
   });
 
   test('a store that cannot answer (5xx) still gets them', async () => {

@@ -10,6 +10,43 @@ beforeEach(async () => {
 });
 afterEach(() => t.close());
 
+describe('issue 15 item 7: pages that look finished', () => {
+  test('the logout confirmation says what will happen, for the user it will log out', async () => {
+    const browser = t.browser();
+    await browser.login('alice', 'correct horse battery');
+    const html = await (await browser.get('/accounts/logout/')).text();
+    expect(html).toContain('<h1>Log out?</h1>');
+    expect(html).toContain('You are logged in as <strong>alice</strong> on this browser.');
+    expect(html).toContain('Logging out ends this session: the server forgets it');
+    expect(html).toContain('Your sessions on other devices stay logged in');
+    const anonymous = await (await t.browser().get('/accounts/logout/')).text();
+    expect(anonymous).toContain('You are not logged in on this browser');
+  });
+
+  test('a favicon: linked from every page, served at /static/favicon.svg and /favicon.ico', async () => {
+    const browser = t.browser();
+    expect(await (await browser.get('/')).text()).toContain(
+      '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"/>',
+    );
+    for (const path of ['/static/favicon.svg', '/favicon.ico']) {
+      const response = await browser.get(path);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type'), path).toBe('image/svg+xml');
+      expect(await response.text(), path).toMatch(/^<svg /);
+    }
+  });
+
+  test("error pages use the app's frame, with a heading a person understands; API errors stay JSON", async () => {
+    const page = await t.browser().get('/no/such/page/');
+    expect(page.status).toBe(404);
+    const html = await page.text();
+    expect(html).toContain('<title>Page not found · Latchkey</title>');
+    expect(html).toContain('<a href="/">Back to the home page</a>');
+    const api = await t.browser().get('/api/no/such/');
+    expect(await api.json()).toEqual({ error: 'Not found.' });
+  });
+});
+
 describe('home and cart', () => {
   test('the home page is public; logged in it shows the username and a POST logout button', async () => {
     const anonymous = await t.browser().get('/');

@@ -54,6 +54,37 @@ describe('GET /accounts/sessions/', () => {
   });
 });
 
+describe('issue 15 item 7: the sessions page as a person reads it', () => {
+  test('names devices ("Chrome on Linux"), says "5 minutes ago" with the full time in <time datetime>, marks this session', async () => {
+    const chrome =
+      'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36';
+    const signedIn = new Date(t.clock.now()).toISOString();
+    await device(chrome);
+    t.clock.advance(5 * 60_000);
+    const phone = await device(
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 18_5 like Mac OS X) Version/18.5 Mobile/15E148 Safari/604.1',
+    );
+    const html = await (await phone.get('/accounts/sessions/')).text();
+    expect(html).toContain('>Chrome on Linux<');
+    expect(html).toContain('>Safari on iOS<');
+    expect(html).not.toContain(`>${chrome}<`); // the raw string is only the title
+    expect(html).toContain(`<time datetime="${signedIn}" title="1 May 2026, 10:00 UTC">5 minutes ago</time>`);
+    expect(html.match(/aria-current="true"/g)?.length).toBe(1);
+    expect(html).toMatch(
+      /aria-current="true"><div><span class="device"[^>]*>Safari on iOS<\/span><span class="badge">This session<\/span>/,
+    );
+  });
+
+  test('the dashboard says when this login happened, relative and in full', async () => {
+    const browser = await device('Laptop');
+    t.clock.advance(2 * 60_000);
+    const html = await (await browser.get('/dashboard/')).text();
+    expect(html).toContain('title="1 May 2026, 10:00 UTC">2 minutes ago</time>');
+    expect(html).toContain('<span data-local-time="2026-05-01T10:00:00.000Z">1 May 2026, 10:00 UTC</span>');
+    expect(html).not.toContain('2026-05-01T10:00:00.000Z<');
+  });
+});
+
 describe('POST /accounts/sessions/revoke/', () => {
   test('ends another session by its public id; that device is logged out at once', async () => {
     const laptop = await device('Laptop');

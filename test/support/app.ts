@@ -20,6 +20,7 @@ import {
   makePassword,
 } from '../../src/auth/hashers/index.js';
 import { createPasswordService } from '../../src/auth/password-service.js';
+import type { PasswordService } from '../../src/auth/types.js';
 import type { User } from '../../src/auth/users/user.js';
 import { createManualClock, type ManualClock } from '../../src/core/clock.js';
 import { createMemoryLogger, type MemoryLogger } from '../../src/core/logger.js';
@@ -66,6 +67,8 @@ export interface TestApp {
   readonly clock: ManualClock;
   readonly logger: MemoryLogger;
   readonly settings: Settings;
+  /** The database's URL, for a second client such as the CLI (`DATABASE_URL`). */
+  readonly databaseUrl: string;
   /** A new browser with an empty cookie jar. */
   browser(options?: { origin?: string }): Browser;
   /** Creates a user with a password (hashed with the fast hasher). */
@@ -81,12 +84,16 @@ export interface TestApp {
 export const TEST_SECRET = 'test-secret-key-that-is-long-enough-for-production-rules-0123456789';
 
 /**
- * Starts the reference app on a temporary SQLite file.
+ * Starts the reference app on a temporary SQLite file (`options.passwords`: another password
+ * service than the fast PBKDF2 one, e.g. the real argon2id default).
  * @example
  * const t = await startTestApp();
  * afterEach(() => t.close());
  */
-export async function startTestApp(overrides: Partial<Settings> = {}): Promise<TestApp> {
+export async function startTestApp(
+  overrides: Partial<Settings> = {},
+  options: { readonly passwords?: PasswordService } = {},
+): Promise<TestApp> {
   const database = await createTestDatabase(TEST_DATABASE);
   const usesRedis = TEST_SESSION_ENGINE === 'redis' || TEST_SESSION_ENGINE === 'cached_db';
   const redisPrefix = usesRedis ? uniquePrefix('http') : null;
@@ -106,7 +113,7 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
     ...(redisPrefix === null ? {} : { redisPrefix }),
     clock,
     logger,
-    passwords: createPasswordService(fastRegistry),
+    passwords: options.passwords ?? createPasswordService(fastRegistry),
   });
   const app = createApp(runtime.latchkey, { outbox: runtime.outbox });
   return {
@@ -115,6 +122,7 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
     clock,
     logger,
     settings,
+    databaseUrl: database.url,
     browser: (options) => new Browser((request) => app.request(request), options),
     async createUser(username, password, options = {}) {
       const user = await runtime.users.createUser({

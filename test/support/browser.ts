@@ -16,6 +16,8 @@ export interface StoredCookie {
 export interface RequestOptions {
   readonly form?: Record<string, string>;
   readonly json?: unknown;
+  /** A form sent as `multipart/form-data` (the boundary is set by the platform). */
+  readonly multipart?: FormData;
   readonly body?: string;
   readonly headers?: Record<string, string>;
 }
@@ -65,8 +67,10 @@ export class Browser {
     if (this.cookies.size > 0 && !headers.has('cookie')) {
       headers.set('cookie', [...this.cookies].map(([name, c]) => `${name}=${c.value}`).join('; '));
     }
-    let body: string | undefined = options.body;
-    if (options.form !== undefined) {
+    let body: string | FormData | undefined = options.body;
+    if (options.multipart !== undefined) {
+      body = options.multipart;
+    } else if (options.form !== undefined) {
       body = new URLSearchParams(options.form).toString();
       if (!headers.has('content-type')) headers.set('content-type', 'application/x-www-form-urlencoded');
     } else if (options.json !== undefined) {

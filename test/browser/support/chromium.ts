@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import {
   REPO_ROOT,
   type ReferenceApp,
@@ -140,4 +141,47 @@ export async function withPages(
       ),
     );
   }
+}
+
+/** The app and browser of a browser test file, started by {@link useAppAndBrowser}. */
+export interface AppAndBrowser {
+  readonly app: ReferenceApp;
+  readonly browser: Browser;
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+}
+
+/**
+ * Starts the reference app and Chromium before the file's tests (then runs `prepare`, e.g. to
+ * create users) and stops both after them. Read the fields inside tests, once started.
+ * @example
+ * const env = useAppAndBrowser((app) => app.createUser('alice', PASSWORD));
+ * test('…', () => withPages(env.browser, '…', async (open) => { await (await open()).goto(env.origin); }));
+ */
+export function useAppAndBrowser(prepare: (app: ReferenceApp) => Promise<void>): AppAndBrowser {
+  let started: AppAndBrowser | null = null;
+  beforeAll(async () => {
+    const { app, browser } = await startAppAndBrowser();
+    started = { app, browser, origin: `http://127.0.0.1:${app.port}` };
+    await prepare(app);
+  }, 60_000);
+  afterAll(async () => {
+    await started?.browser.close();
+    await started?.app.stop();
+  });
+  const get = (): AppAndBrowser => {
+    if (started === null) throw new Error('useAppAndBrowser: read its fields inside tests');
+    return started;
+  };
+  return {
+    get app() {
+      return get().app;
+    },
+    get browser() {
+      return get().browser;
+    },
+    get origin() {
+      return get().origin;
+    },
+  };
 }
