@@ -15,6 +15,7 @@ import { type Cidr, forwardedScheme, parseTrustedProxies, resolveClientIp } from
 import { loadConfig } from './config.js';
 import { createApp } from './routes.js';
 import { createRuntime } from './runtime.js';
+import { closeOnSignals } from './shutdown.js';
 
 function fail(message: string): never {
   process.stderr.write(`latchkey: ${message}\n`);
@@ -111,13 +112,10 @@ async function main(): Promise<void> {
           listening,
         );
   server.on('error', (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`));
-  const stop = (): void => {
-    server.close(() => {
-      void runtime.close().then(() => process.exit(0));
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(server, {
+    close: () => runtime.close(),
+    log: (line) => process.stderr.write(line),
+  });
 }
 
 await main();
