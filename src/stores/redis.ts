@@ -14,6 +14,7 @@ import type { RedisOptions } from 'ioredis';
 import { type Clock, systemClock } from '../core/clock.js';
 import { CreateError, StoreUnavailableError, UpdateError } from '../core/errors.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
+import { importPeer } from '../core/peers.js';
 import type {
   DeleteUserSessionsOptions,
   SessionRecord,
@@ -400,7 +401,7 @@ export async function createRedisSessionStore(
   options: CreateRedisSessionStoreOptions,
 ): Promise<RedisSessionStore> {
   // Loaded here so that importing this module (e.g. for the RedisClient type) does not need ioredis.
-  const { Redis } = await import('ioredis');
+  const { Redis } = await importPeer('ioredis', 'The Redis session store', () => import('ioredis'));
   const logger = options.logger ?? consoleLogger;
   const client = new Redis(options.url, { ...FAIL_FAST_REDIS_OPTIONS, lazyConnect: true });
   // Report transitions only, not every reconnect attempt. ioredis messages name host and port, never
