@@ -2,13 +2,30 @@
  * @module `authenticate` (Django's ModelBackend): one hash for every attempt, and one failure
  * for an unknown user, a wrong password and an inactive account alike.
  */
-import type { RequestContext } from '../http/context.js';
+import type { AuthScope } from './scope.js';
+import type { AuthServices } from './services.js';
 import type { AuthUser } from './types.js';
 
 /** Credentials as typed by the user. */
 export interface Credentials {
   readonly username: string;
   readonly password: string;
+}
+
+/**
+ * The account `login` names: a username, or with `LOGIN_BY_EMAIL` an email address when no user has
+ * that username (Django's `USERNAME_FIELD = "email"` or an email backend). Emails are then unique,
+ * so an address names at most one account; two matches (from before the setting) name none.
+ */
+async function findUser<User extends AuthUser>(
+  auth: AuthServices<User>,
+  login: string,
+): Promise<User | null> {
+  const { users } = auth;
+  const byName = await users.getByUsername(login);
+  if (byName !== null || !auth.loginByEmail || !login.includes('@')) return byName;
+  const byEmail = (await users.listByEmail?.(login)) ?? [];
+  return byEmail.length === 1 ? (byEmail[0] ?? null) : null;
 }
 
 /**
@@ -19,28 +36,28 @@ export interface Credentials {
  * if (user) await login(ctx, user);
  */
 export async function authenticate<User extends AuthUser>(
-  ctx: RequestContext<User>,
+  ctx: AuthScope<User>,
   credentials: Credentials,
 ): Promise<User | null> {
-  const { app } = ctx;
-  const user = await app.users.getByUsername(credentials.username);
+  const { auth } = ctx;
+  const user = await findUser(auth, credentials.username);
   let authenticated: User | null = null;
   if (user === null) {
     // Django ticket #20760: without this, response time tells which usernames exist.
-    await app.passwords.harden(credentials.password);
+    await auth.passwords.harden(credentials.password);
   } else {
     // The hash is checked even for inactive users, so that timing does not tell them apart.
-    const { valid, mustUpdate } = await app.passwords.check(credentials.password, user.password);
+    const { valid, mustUpdate } = await auth.passwords.check(credentials.password, user.password);
     if (valid && user.isActive) {
       authenticated = user;
       if (mustUpdate) {
-        await app.users.setPassword(user.id, await app.passwords.make(credentials.password));
-        authenticated = (await app.users.getById(user.id)) ?? user;
+        await auth.users.setPassword(user.id, await auth.passwords.make(credentials.password));
+        authenticated = (await auth.users.getById(user.id)) ?? user;
       }
     }
   }
   if (authenticated === null) {
-    await app.events.emit('userLoginFailed', {
+    await auth.events.emit('userLoginFailed', {
       credentials: { username: credentials.username, password: '********' },
       origin: ctx.origin(),
     });

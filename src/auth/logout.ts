@@ -3,7 +3,7 @@
  * then the server record is deleted (the old cookie is dead everywhere, ASVS 7.4.1), then the
  * request is anonymous. Deleting the cookie happens when the response is committed.
  */
-import type { RequestContext } from '../http/context.js';
+import type { AuthScope } from './scope.js';
 import type { AuthUser } from './types.js';
 
 /**
@@ -11,12 +11,12 @@ import type { AuthUser } from './types.js';
  * @example
  * await logout(ctx);
  */
-export async function logout<User extends AuthUser>(ctx: RequestContext<User>): Promise<void> {
+export async function logout<User extends AuthUser>(ctx: AuthScope<User>): Promise<void> {
   const user = await ctx.user();
-  await ctx.app.events.emit('userLoggedOut', { user, origin: ctx.origin() });
+  await ctx.auth.events.emit('userLoggedOut', { user, origin: ctx.origin() });
   // Logging out with an API token revokes that token (Django REST framework's knox-style logout).
   if (ctx.authMethod === 'token' && ctx.authorization.kind === 'token') {
-    await ctx.app.tokens?.revoke(ctx.authorization.token);
+    await ctx.auth.tokens?.revoke(ctx.authorization.token);
   }
   await ctx.session.flush();
   ctx.setUser(null);

@@ -112,6 +112,11 @@ export interface UserEpochTable {
   kept_key: string | null;
 }
 
+/** `latchkey_instance`: one row, the database's random id (migration 0006). */
+export interface InstanceTable {
+  id: string;
+}
+
 export interface Database {
   latchkey_session: SessionTable;
   latchkey_user: UserTable;
@@ -124,6 +129,7 @@ export interface Database {
   latchkey_token: TokenTable;
   latchkey_session_denylist: SessionDenylistTable;
   latchkey_user_epoch: UserEpochTable;
+  latchkey_instance: InstanceTable;
 }
 
 /** Reads a {@link Millis} column as a number. */

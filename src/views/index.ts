@@ -16,12 +16,24 @@ export {
   passwordChangeView,
 } from './password-change.js';
 export {
+  type PasswordResetPage,
+  type PasswordResetViewOptions,
+  passwordResetView,
+} from './password-reset.js';
+export {
+  type InvalidLinkPage,
+  type PasswordResetConfirmViewOptions,
+  passwordResetConfirmView,
+  type SetPasswordPage,
+} from './password-reset-confirm.js';
+export {
   loginRequired,
   loginUrlFor,
   permissionRequired,
   redirect,
   safeNext,
   safeQueryNext,
+  userPassesTest,
 } from './redirects.js';
 export {
   listSessions,

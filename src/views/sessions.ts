@@ -3,11 +3,9 @@
  * session"), shown by public id — a hash of the key, never the key (INVARIANTS 9) — with POST
  * routes to end one of them or every other one.
  */
-import { logout } from '../auth/logout.js';
-import { logoutOthers } from '../auth/logout-everywhere.js';
+import { logoutOthers, revokeSession } from '../auth/logout-everywhere.js';
 import { readSessionMeta } from '../auth/session-meta.js';
 import type { AuthUser } from '../auth/types.js';
-import { constantTimeEquals } from '../core/signing.js';
 import type { RequestContext } from '../http/context.js';
 import { hashSessionKey } from '../sessions/public-id.js';
 import { html, methodNotAllowed } from './html.js';
@@ -35,16 +33,16 @@ export async function listSessions<User extends AuthUser>(
   ctx: RequestContext<User>,
   user: User,
 ): Promise<SessionEntry[]> {
-  const stored = await ctx.app.engine.store.listUserSessions(user.id);
-  const entries = stored.map(({ key, record }) => {
-    const meta = readSessionMeta(ctx.app.codec.decode(record.data) ?? {});
+  const stored = await ctx.auth.sessions.list(user.id);
+  const entries = stored.map(({ key, expiresAt, data }) => {
+    const meta = readSessionMeta(data);
     return {
       publicId: hashSessionKey(key),
       userAgent: meta?.ua ?? null,
       ip: meta?.ip ?? null,
       createdAt: meta ? new Date(meta.created) : null,
       lastSeen: meta ? new Date(meta.seen) : null,
-      expiresAt: record.expiresAt,
+      expiresAt,
       current: key === ctx.session.key,
     };
   });
@@ -76,19 +74,13 @@ export async function revokeSessionView<User extends AuthUser>(
   if (ctx.request.method !== 'POST') return methodNotAllowed(['POST']);
   const denied = await loginRequired(ctx);
   if (denied) return denied;
-  const user = (await ctx.user()) as User;
   const publicId = (await ctx.request.form())?.get('session') ?? '';
-  const target = (await ctx.app.engine.store.listUserSessions(user.id)).find((s) =>
-    constantTimeEquals(hashSessionKey(s.key), publicId),
-  );
-  if (target === undefined) return ctx.app.errorResponse(ctx.request, 404, 'That session no longer exists.');
-  if (target.key === ctx.session.key) {
-    await logout(ctx);
+  const outcome = await revokeSession(ctx, publicId);
+  if (outcome === 'not-found') return ctx.errorResponse(404, 'That session no longer exists.');
+  if (outcome === 'logged-out') {
     ctx.messages.success('You have been logged out.');
-    return redirect(ctx.app.settings.LOGOUT_REDIRECT_URL ?? '/');
+    return redirect(ctx.settings.LOGOUT_REDIRECT_URL ?? '/');
   }
-  await ctx.app.engine.store.delete(target.key);
-  await ctx.app.events.emit('sessionsRevoked', { user, sessions: 1, tokens: 0, origin: ctx.origin() });
   ctx.messages.success('The session was ended.');
   return redirect(options.successUrl);
 }
