@@ -15,6 +15,7 @@ import { REPO_ROOT } from '../browser/support/reference-app.js';
 import { TEST_SECRET } from '../support/app.js';
 import { freePort } from '../support/ports.js';
 import { createServerDatabase, serverProblem } from '../support/sql-servers.js';
+import { ensureBuilt } from './build.js';
 import { loginAndLogout } from './flow.js';
 
 const PASSWORD = 'consumer test password 1';
@@ -60,7 +61,7 @@ describe.skipIf(pgProblem !== null && !ci)('the packed tarball in an empty proje
   const env = (): NodeJS.ProcessEnv => ({ DATABASE_URL: database?.url ?? '', SECRET_KEY: TEST_SECRET });
 
   beforeAll(async () => {
-    run('npm', ['run', 'build'], REPO_ROOT); // incremental: a no-op when dist is current
+    await ensureBuilt();
     const packed = JSON.parse(
       run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', project], REPO_ROOT),
     ) as [{ filename: string }];

@@ -4,12 +4,12 @@
  * `public-api.txt` beside this file. A change to the surface changes that file, so it shows in
  * review; `vitest -u` accepts it.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../browser/support/reference-app.js';
+import { ensureBuilt } from './build.js';
 
 const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
   exports: Record<string, string | { types?: string }>;
@@ -57,8 +57,8 @@ function report(): string {
 }
 
 describe('the public API report (issue 15 item 3)', () => {
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe' }); // incremental
+  beforeAll(async () => {
+    await ensureBuilt();
   }, 300_000);
 
   test('public-api.txt is the surface the published types export', async () => {

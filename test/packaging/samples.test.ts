@@ -23,6 +23,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { REPO_ROOT } from '../browser/support/reference-app.js';
 import { TEST_SECRET } from '../support/app.js';
 import { freePort, isListening } from '../support/ports.js';
+import { ensureBuilt } from './build.js';
 import { loginAndLogout } from './flow.js';
 
 /** One ```ts block of a document. */
@@ -66,8 +67,8 @@ const PASSWORD = 'sample test password 1';
 const TSX = pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 describe('the documentation samples (issue 15 item 1)', () => {
-  beforeAll(() => {
-    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: 'pipe' }); // incremental
+  beforeAll(async () => {
+    await ensureBuilt();
     rmSync(OUT, { recursive: true, force: true });
     mkdirSync(OUT);
     copyFileSync(join(REPO_ROOT, 'test/packaging/samples/context.ts'), join(OUT, 'context.ts'));

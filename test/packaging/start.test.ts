@@ -9,9 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type IncomingMessage, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { TEST_SECRET } from '../support/app.js';
 import { freePort, isListening } from '../support/ports.js';
+import { ensureBuilt } from './build.js';
 
 /** Resolves once `predicate()` holds, polling every 50 ms; rejects after `ms`. */
 async function until(predicate: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
@@ -35,6 +36,9 @@ function groupAlive(pgid: number): boolean {
 describe('npm start (issue 15 item 6)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'latchkey-start-'));
   let npm: ChildProcess | undefined;
+
+  // Built first under the packaging tests' lock, so npm start's own prestart build is a no-op.
+  beforeAll(() => ensureBuilt(), 300_000);
 
   afterAll(() => {
     // Only if the test failed half-way: end the group this test started (it is its own group).
