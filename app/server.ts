@@ -11,10 +11,12 @@ import { type Http2Bindings, type HttpBindings, serve } from '@hono/node-server'
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context } from 'hono';
 import { ConfigurationError, LatchkeyError } from '../src/core/errors.js';
+import { SECRET_KEY_RULE } from '../src/core/settings.js';
 import { type Cidr, forwardedScheme, parseTrustedProxies, resolveClientIp } from '../src/http/client-ip.js';
 import { loadConfig } from './config.js';
 import { createApp } from './routes.js';
 import { createRuntime } from './runtime.js';
+import { closeOnSignals } from './shutdown.js';
 
 function fail(message: string): never {
   process.stderr.write(`latchkey: ${message}\n`);
@@ -81,8 +83,9 @@ async function main(): Promise<void> {
     fail(describeError(error));
   }
   if (config.secretKeyFile !== null) {
+    // The library's rule, word for word (issue 15 item 4); the generated key meets it.
     process.stderr.write(
-      `latchkey: warning: SECRET_KEY is not set; using the key kept in ${config.secretKeyFile}. Production must set SECRET_KEY.\n`,
+      `latchkey: warning: SECRET_KEY is not set, so this development run signs with the key generated in ${config.secretKeyFile}; LATCHKEY_PROFILE=production refuses to start without one. ${SECRET_KEY_RULE}\n`,
     );
   }
   const runtime = await createRuntime({
@@ -115,13 +118,10 @@ async function main(): Promise<void> {
           listening,
         );
   server.on('error', (error) => fail(`cannot listen on ${config.host}:${config.port}: ${error.message}`));
-  const stop = (): void => {
-    server.close(() => {
-      void runtime.close().then(() => process.exit(0));
-    });
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  closeOnSignals(server, {
+    close: () => runtime.close(),
+    log: (line) => process.stderr.write(line),
+  });
 }
 
 await main();

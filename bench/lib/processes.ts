@@ -23,9 +23,13 @@ export interface RunningProcess {
 export async function startProcess(
   command: string,
   args: readonly string[],
-  options: { env: NodeJS.ProcessEnv; readyLine: RegExp; label: string; timeoutMs?: number },
+  options: { env: NodeJS.ProcessEnv; readyLine: RegExp; label: string; timeoutMs?: number; cwd?: string },
 ): Promise<RunningProcess> {
-  const child = spawn(command, args, { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
+  });
   let errors = '';
   let out = '';
   child.stderr?.on('data', (chunk: Buffer) => {

@@ -5,8 +5,7 @@
  * parses urlencoded forms within `DATA_UPLOAD_MAX_MEMORY_SIZE`, gives each request a lazily built
  * context (`request.latchkey`), and offers an error handler for `setErrorHandler`.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/types.js';
 import { ConfigurationError, LatchkeyError } from '../core/errors.js';
 import type { RequestContext } from '../http/context.js';
@@ -207,7 +206,14 @@ async function plugin(fastify: FastifyInstance, rawOptions: FastifyAdapterOption
  *   return `Hello ${user.username}`;
  * });
  */
-export const latchkeyFastify = fp(plugin, { fastify: '5.x', name: 'latchkey' });
+export const latchkeyFastify: FastifyPluginAsync<FastifyAdapterOptions> = Object.assign(plugin, {
+  // What `fastify-plugin` would set, without the dependency (Fastify's Plugins guide, "Handle the
+  // scope"): skip-override gives the hooks and decorations to the whole app, not an encapsulated
+  // child; plugin-meta makes Fastify check its own version and name the plugin in errors.
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'latchkey',
+  [Symbol.for('plugin-meta')]: { fastify: '5.x', name: 'latchkey' },
+});
 
 /**
  * The request's context typed with the app's user, from the instance that built it.

@@ -10,6 +10,12 @@ import { emailProblems } from './settings-email.js';
 /** The shortest secret accepted outside development (Django's check `security.W009` asks for 50). */
 export const MIN_SECRET_KEY_LENGTH = 50;
 
+/**
+ * The one rule about `SECRET_KEY`, worded the same in the library's error, the reference app's
+ * warning and the README (issue 15 item 4), with a command that makes a key meeting it.
+ */
+export const SECRET_KEY_RULE = `SECRET_KEY must be set to at least ${MIN_SECRET_KEY_LENGTH} random characters (only DEBUG=true runs without one); make one with: node -e "console.log(require('node:crypto').randomBytes(48).toString('base64url'))"`;
+
 /** How a setting is typed, checked and read from the environment. */
 export type SettingKind =
   | 'boolean'
@@ -256,10 +262,21 @@ function checkThrottle(
 
 function checkSecretKey(s: Settings, problems: string[]): void {
   if (s.DEBUG) return;
-  if (s.SECRET_KEY === '')
-    problems.push('SECRET_KEY: must be set (only DEBUG=true allows running without one)');
+  // The length, never the value (INVARIANTS 9).
+  if (s.SECRET_KEY === '') problems.push(`SECRET_KEY: not set. ${SECRET_KEY_RULE}`);
   else if (s.SECRET_KEY.length < MIN_SECRET_KEY_LENGTH)
-    problems.push(`SECRET_KEY: must be at least ${MIN_SECRET_KEY_LENGTH} characters outside DEBUG`);
+    problems.push(`SECRET_KEY: ${s.SECRET_KEY.length} characters is too short. ${SECRET_KEY_RULE}`);
+}
+
+/**
+ * Django's `runserver` refuses to start with `DEBUG=False` and no `ALLOWED_HOSTS`: every request
+ * would get a 400. Said at start-up, once, instead of on every request.
+ */
+function checkAllowedHosts(s: Settings, problems: string[]): void {
+  if (s.DEBUG || s.ALLOWED_HOSTS.length > 0) return;
+  problems.push(
+    "ALLOWED_HOSTS: empty, so every request would be refused (400); list the host names this app answers to, e.g. ['localhost', '127.0.0.1'] in development or ['example.com'] in production (with DEBUG=true an empty list allows localhost, 127.0.0.1 and [::1])",
+  );
 }
 
 function checkUrls(s: Settings, valid: (...names: (keyof Settings)[]) => boolean, problems: string[]): void {
@@ -298,6 +315,7 @@ export function settingsProblems(s: Settings): string[] {
   checkCookie('SESSION', s, valid, problems);
   checkCookie('CSRF', s, valid, problems);
   if (valid('DEBUG', 'SECRET_KEY')) checkSecretKey(s, problems);
+  if (valid('DEBUG', 'ALLOWED_HOSTS')) checkAllowedHosts(s, problems);
   if (valid('SESSION_COOKIE_NAME', 'CSRF_COOKIE_NAME') && s.SESSION_COOKIE_NAME === s.CSRF_COOKIE_NAME)
     problems.push('CSRF_COOKIE_NAME: must differ from SESSION_COOKIE_NAME');
   checkUrls(s, valid, problems);

@@ -21,7 +21,7 @@ function refusals(build: () => unknown): readonly string[] {
 
 describe('mail, password reset and password validation settings', () => {
   test('defaults: Django’s, with the contract’s 127.0.0.1 and Django’s four validators', () => {
-    expect(defineSettings({ SECRET_KEY: SECRET })).toMatchObject({
+    expect(defineSettings({ SECRET_KEY: SECRET, ALLOWED_HOSTS: ['app.test'] })).toMatchObject({
       EMAIL_BACKEND: 'console',
       EMAIL_FILE_PATH: null,
       EMAIL_HOST: '127.0.0.1',
@@ -39,6 +39,7 @@ describe('mail, password reset and password validation settings', () => {
   test('read from the environment', () => {
     const s = settingsFromEnv({
       SECRET_KEY: SECRET,
+      ALLOWED_HOSTS: 'app.test',
       EMAIL_BACKEND: 'SMTP',
       EMAIL_PORT: '2525',
       EMAIL_USE_TLS: 'true',
@@ -62,6 +63,7 @@ describe('mail, password reset and password validation settings', () => {
     const problems = refusals(() =>
       settingsFromEnv({
         SECRET_KEY: SECRET,
+        ALLOWED_HOSTS: 'app.test',
         EMAIL_BACKEND: 'sendmail',
         EMAIL_PORT: '70000',
         EMAIL_HOST: 'smtp.example.com\r\nX: y',
@@ -82,8 +84,10 @@ describe('mail, password reset and password validation settings', () => {
       expect.stringMatching(/^AUTH_PASSWORD_VALIDATORS: unknown validator "ZxcvbnValidator"/),
     ]);
     expect(problems.join('\n')).not.toContain('hunter2');
-    expect(refusals(() => defineSettings({ SECRET_KEY: SECRET, EMAIL_BACKEND: 'file' }))).toEqual([
-      'EMAIL_FILE_PATH: must be set with EMAIL_BACKEND=file',
-    ]);
+    expect(
+      refusals(() =>
+        defineSettings({ SECRET_KEY: SECRET, ALLOWED_HOSTS: ['app.test'], EMAIL_BACKEND: 'file' }),
+      ),
+    ).toEqual(['EMAIL_FILE_PATH: must be set with EMAIL_BACKEND=file']);
   });
 });

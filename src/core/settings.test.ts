@@ -1,8 +1,20 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
 import { ConfigurationError } from './errors.js';
-import { defaultSettings, defineSettings, type Settings, settingsFromEnv } from './settings.js';
+import {
+  defaultSettings,
+  defineSettings,
+  MIN_SECRET_KEY_LENGTH,
+  SECRET_KEY_RULE,
+  type Settings,
+  settingsFromEnv,
+} from './settings.js';
 
 const SECRET = 'k3y-'.repeat(13); // 52 characters: long enough outside DEBUG.
+/** What every valid production-like configuration must give: a key and the hosts it serves. */
+const REQUIRED = { SECRET_KEY: SECRET, ALLOWED_HOSTS: ['app.test'] } as const;
+/** The same, as environment variables. */
+const ENV_REQUIRED = { SECRET_KEY: SECRET, ALLOWED_HOSTS: 'app.test' } as const;
 
 /** The problems of the ConfigurationError `build` throws; fails the test when it does not throw. */
 function problemsOf(build: () => unknown): readonly string[] {
@@ -17,11 +29,10 @@ function problemsOf(build: () => unknown): readonly string[] {
 
 describe('Django defaults', () => {
   test('defaults match django/conf/global_settings.py', () => {
-    const s = defineSettings({ SECRET_KEY: SECRET });
+    const s = defineSettings({ ...REQUIRED });
     expect(s).toMatchObject({
       DEBUG: false,
       SECRET_KEY_FALLBACKS: [],
-      ALLOWED_HOSTS: [],
       SESSION_COOKIE_NAME: 'sessionid',
       SESSION_COOKIE_AGE: 1_209_600,
       SESSION_COOKIE_DOMAIN: null,
@@ -53,13 +64,13 @@ describe('Django defaults', () => {
     expect(Object.isFrozen(defaultSettings)).toBe(true);
     expect(() => (defaultSettings.ALLOWED_HOSTS as string[]).push('evil.example')).toThrow(TypeError);
     expect(() => (defaultSettings.LOGOUT_CLEAR_SITE_DATA as string[]).push('"*"')).toThrow(TypeError);
-    expect(defineSettings({ SECRET_KEY: SECRET }).ALLOWED_HOSTS).toEqual([]);
+    expect(defaultSettings.ALLOWED_HOSTS).toEqual([]);
   });
 });
 
 describe('defineSettings', () => {
   test('overrides replace defaults and the rest are kept', () => {
-    const s = defineSettings({ SECRET_KEY: SECRET, SESSION_COOKIE_NAME: 'sid', ALLOWED_HOSTS: ['a.test'] });
+    const s = defineSettings({ ...REQUIRED, SESSION_COOKIE_NAME: 'sid', ALLOWED_HOSTS: ['a.test'] });
     expect(s.SESSION_COOKIE_NAME).toBe('sid');
     expect(s.ALLOWED_HOSTS).toEqual(['a.test']);
     expect(s.CSRF_COOKIE_NAME).toBe('csrftoken');
@@ -68,7 +79,7 @@ describe('defineSettings', () => {
   test('the result is frozen, its arrays too, and the caller keeps control of its own arrays', () => {
     const hosts = ['a.test'];
     const fallbacks = ['old-secret'];
-    const s = defineSettings({ SECRET_KEY: SECRET, ALLOWED_HOSTS: hosts, SECRET_KEY_FALLBACKS: fallbacks });
+    const s = defineSettings({ ...REQUIRED, ALLOWED_HOSTS: hosts, SECRET_KEY_FALLBACKS: fallbacks });
     expect(Object.isFrozen(s)).toBe(true);
     for (const value of Object.values(s)) if (Array.isArray(value)) expect(Object.isFrozen(value)).toBe(true);
     expect(() => {
@@ -87,24 +98,46 @@ describe('defineSettings', () => {
     expect(defineSettings({ DEBUG: true, SECRET_KEY: 'short' }).SECRET_KEY).toBe('short');
   });
 
-  test('refuses a missing SECRET_KEY outside DEBUG', () => {
-    expect(problemsOf(() => defineSettings())).toEqual([expect.stringMatching(/^SECRET_KEY: must be set/)]);
+  test('refuses a missing SECRET_KEY outside DEBUG with the one rule: setting, length, how to make one', () => {
+    const rule =
+      "SECRET_KEY: not set. SECRET_KEY must be set to at least 50 random characters (only DEBUG=true runs without one); make one with: node -e \"console.log(require('node:crypto').randomBytes(48).toString('base64url'))\"";
+    expect(problemsOf(() => defineSettings({ ALLOWED_HOSTS: ['app.test'] }))).toEqual([rule]);
+    // `process.env.SECRET_KEY` unset is a key not given, not "expected a string, got undefined".
+    const unset = { SECRET_KEY: undefined, ALLOWED_HOSTS: ['app.test'] } as unknown as Partial<Settings>;
+    expect(problemsOf(() => defineSettings(unset))).toEqual([rule]);
   });
 
-  test('refuses a SECRET_KEY shorter than 50 characters outside DEBUG', () => {
-    expect(problemsOf(() => defineSettings({ SECRET_KEY: 'x'.repeat(49) }))).toEqual([
-      expect.stringMatching(/^SECRET_KEY: must be at least 50/),
+  test('the command the SECRET_KEY message gives makes a key the rule accepts', () => {
+    const command = /make one with: node -e "(.*)"$/.exec(SECRET_KEY_RULE)?.[1] ?? '';
+    const key = execFileSync(process.execPath, ['-e', command], { encoding: 'utf8' }).trim();
+    expect(key.length).toBeGreaterThanOrEqual(MIN_SECRET_KEY_LENGTH);
+    expect(defineSettings({ SECRET_KEY: key, ALLOWED_HOSTS: ['app.test'] }).SECRET_KEY).toBe(key);
+  });
+
+  test('refuses a SECRET_KEY shorter than 50 characters outside DEBUG, giving its length only', () => {
+    expect(
+      problemsOf(() => defineSettings({ SECRET_KEY: 'x'.repeat(49), ALLOWED_HOSTS: ['app.test'] })),
+    ).toEqual([`SECRET_KEY: 49 characters is too short. ${SECRET_KEY_RULE}`]);
+    expect(
+      defineSettings({ SECRET_KEY: 'x'.repeat(50), ALLOWED_HOSTS: ['app.test'] }).SECRET_KEY,
+    ).toHaveLength(50);
+  });
+
+  test('an empty ALLOWED_HOSTS outside DEBUG stops start-up naming the setting (issue 15 item 1)', () => {
+    expect(problemsOf(() => defineSettings({ SECRET_KEY: SECRET }))).toEqual([
+      expect.stringMatching(
+        /^ALLOWED_HOSTS: empty, so every request would be refused \(400\); list the host names/,
+      ),
     ]);
-    expect(defineSettings({ SECRET_KEY: 'x'.repeat(50) }).SECRET_KEY).toHaveLength(50);
+    // DEBUG keeps Django's local default: the list stays empty and localhost names are accepted.
+    expect(defineSettings({ DEBUG: true }).ALLOWED_HOSTS).toEqual([]);
   });
 
   test.each(['SESSION', 'CSRF'] as const)('refuses %s SameSite=None without Secure', (prefix) => {
-    const problems = problemsOf(() =>
-      defineSettings({ SECRET_KEY: SECRET, [`${prefix}_COOKIE_SAMESITE`]: 'None' }),
-    );
+    const problems = problemsOf(() => defineSettings({ ...REQUIRED, [`${prefix}_COOKIE_SAMESITE`]: 'None' }));
     expect(problems).toEqual([`${prefix}_COOKIE_SAMESITE: "None" requires ${prefix}_COOKIE_SECURE=true`]);
     const ok = defineSettings({
-      SECRET_KEY: SECRET,
+      ...REQUIRED,
       [`${prefix}_COOKIE_SAMESITE`]: 'None',
       [`${prefix}_COOKIE_SECURE`]: true,
     });
@@ -114,7 +147,7 @@ describe('defineSettings', () => {
   test.each(['SESSION', 'CSRF'] as const)('refuses a %s __Host- cookie with a Domain', (prefix) => {
     const problems = problemsOf(() =>
       defineSettings({
-        SECRET_KEY: SECRET,
+        ...REQUIRED,
         [`${prefix}_COOKIE_NAME`]: `__Host-${prefix.toLowerCase()}`,
         [`${prefix}_COOKIE_SECURE`]: true,
         [`${prefix}_COOKIE_DOMAIN`]: 'example.com',
@@ -126,7 +159,7 @@ describe('defineSettings', () => {
   test.each(['SESSION', 'CSRF'] as const)('refuses a %s __Host- cookie on a path other than /', (prefix) => {
     const problems = problemsOf(() =>
       defineSettings({
-        SECRET_KEY: SECRET,
+        ...REQUIRED,
         [`${prefix}_COOKIE_NAME`]: `__Host-${prefix.toLowerCase()}`,
         [`${prefix}_COOKIE_SECURE`]: true,
         [`${prefix}_COOKIE_PATH`]: '/app/',
@@ -143,7 +176,7 @@ describe('defineSettings', () => {
   ])(
     'refuses the prefixed cookie name %s without Secure (prefixes match case-insensitively)',
     (name, prefix) => {
-      const problems = problemsOf(() => defineSettings({ SECRET_KEY: SECRET, SESSION_COOKIE_NAME: name }));
+      const problems = problemsOf(() => defineSettings({ ...REQUIRED, SESSION_COOKIE_NAME: name }));
       expect(problems).toEqual([
         `SESSION_COOKIE_NAME: a ${prefix} cookie requires SESSION_COOKIE_SECURE=true`,
       ]);
@@ -152,7 +185,7 @@ describe('defineSettings', () => {
 
   test('accepts a well-formed __Host- session cookie', () => {
     const s = defineSettings({
-      SECRET_KEY: SECRET,
+      ...REQUIRED,
       SESSION_COOKIE_NAME: '__Host-sid',
       SESSION_COOKIE_SECURE: true,
     });
@@ -160,7 +193,7 @@ describe('defineSettings', () => {
   });
 
   test('refuses unknown setting names, prototype names included', () => {
-    const overrides = { SECRET_KEY: SECRET, SESION_COOKIE_AGE: 5, toString: 'x' } as Partial<Settings>;
+    const overrides = { ...REQUIRED, SESION_COOKIE_AGE: 5, toString: 'x' } as Partial<Settings>;
     expect(problemsOf(() => defineSettings(overrides))).toEqual([
       'SESION_COOKIE_AGE: unknown setting',
       'toString: unknown setting',
@@ -169,7 +202,7 @@ describe('defineSettings', () => {
 
   test('refuses values of the wrong type, naming the setting', () => {
     const overrides = {
-      SECRET_KEY: SECRET,
+      ...REQUIRED,
       SESSION_COOKIE_AGE: 0,
       SESSION_COOKIE_SECURE: 'yes',
       SESSION_ENGINE: 'mongo',
@@ -186,6 +219,7 @@ describe('defineSettings', () => {
       try {
         defineSettings({
           SECRET_KEY: 'short',
+          ALLOWED_HOSTS: ['app.test'],
           SESSION_COOKIE_SAMESITE: 'None',
           CSRF_COOKIE_NAME: '__Host-csrf',
           CSRF_COOKIE_SECURE: true,
@@ -210,6 +244,7 @@ describe('defineSettings', () => {
       defineSettings({ SESSION_COOKIE_AGE: -1, SESSION_COOKIE_SAMESITE: 'None' } as Partial<Settings>),
     );
     expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'ALLOWED_HOSTS',
       'SECRET_KEY',
       'SESSION_COOKIE_AGE',
       'SESSION_COOKIE_SAMESITE',
@@ -244,7 +279,7 @@ describe('defineSettings', () => {
   test('refuses equal session and CSRF cookie names and header-splitting URLs', () => {
     const problems = problemsOf(() =>
       defineSettings({
-        SECRET_KEY: SECRET,
+        ...REQUIRED,
         CSRF_COOKIE_NAME: 'sessionid',
         LOGIN_URL: '/login\r\nSet-Cookie: x=1',
         LOGOUT_REDIRECT_URL: '/\n',
@@ -264,7 +299,7 @@ describe('settingsFromEnv', () => {
   test('parses every kind of setting from its string form', () => {
     const s = settingsFromEnv({
       DEBUG: 'off',
-      SECRET_KEY: SECRET,
+      ...ENV_REQUIRED,
       SECRET_KEY_FALLBACKS: ' old-one , old-two ,,',
       ALLOWED_HOSTS: 'a.test,b.test',
       SESSION_ENGINE: 'redis',
@@ -286,7 +321,7 @@ describe('settingsFromEnv', () => {
     });
     expect(s).toMatchObject({
       DEBUG: false,
-      SECRET_KEY: SECRET,
+      ...ENV_REQUIRED,
       SECRET_KEY_FALLBACKS: ['old-one', 'old-two'],
       ALLOWED_HOSTS: ['a.test', 'b.test'],
       SESSION_ENGINE: 'redis',
@@ -326,21 +361,22 @@ describe('settingsFromEnv', () => {
         'CSRF_COOKIE_AGE: expected a positive whole number, got "-5"',
         'SESSION_COOKIE_SAMESITE: expected Lax, Strict, None or false, got "loose"',
         expect.stringMatching(/^SESSION_ENGINE: .*"mongo"/),
-        expect.stringMatching(/^SECRET_KEY: must be set/),
+        expect.stringMatching(/^SECRET_KEY: not set/),
+        expect.stringMatching(/^ALLOWED_HOSTS: empty/),
       ]),
     );
-    expect(problems).toHaveLength(6);
+    expect(problems).toHaveLength(7);
   });
 
   test('a parse error alone still throws', () => {
-    expect(problemsOf(() => settingsFromEnv({ SECRET_KEY: SECRET, SESSION_COOKIE_SECURE: 'sure' }))).toEqual([
+    expect(problemsOf(() => settingsFromEnv({ ...ENV_REQUIRED, SESSION_COOKIE_SECURE: 'sure' }))).toEqual([
       'SESSION_COOKIE_SECURE: expected true or false, got "sure"',
     ]);
   });
 
   test('the environment wins over the app defaults given, which win over Django`s', () => {
     const s = settingsFromEnv(
-      { SECRET_KEY: SECRET, LOGIN_REDIRECT_URL: '/from-env/' },
+      { ...ENV_REQUIRED, LOGIN_REDIRECT_URL: '/from-env/' },
       { LOGIN_REDIRECT_URL: '/dashboard/', LOGIN_URL: '/app-login/' },
     );
     expect(s.LOGIN_REDIRECT_URL).toBe('/from-env/');
@@ -350,15 +386,17 @@ describe('settingsFromEnv', () => {
 
   test('unknown names among the defaults are refused like any other problem', () => {
     const defaults = { LOGIN_REDIRECT: '/x/' } as Partial<Settings>;
-    expect(problemsOf(() => settingsFromEnv({ SECRET_KEY: SECRET }, defaults))).toEqual([
+    expect(problemsOf(() => settingsFromEnv({ ...ENV_REQUIRED }, defaults))).toEqual([
       'LOGIN_REDIRECT: unknown setting',
     ]);
   });
 
   test('a SECRET_KEY from the environment never appears in an error', () => {
     const secret = 'env-secret-that-must-never-leak';
-    const problems = problemsOf(() => settingsFromEnv({ SECRET_KEY: secret, SECRET_KEY_FALLBACKS: secret }));
-    expect(problems).toEqual([expect.stringMatching(/^SECRET_KEY: must be at least 50/)]);
+    const problems = problemsOf(() =>
+      settingsFromEnv({ SECRET_KEY: secret, SECRET_KEY_FALLBACKS: secret, ALLOWED_HOSTS: 'app.test' }),
+    );
+    expect(problems).toEqual([`SECRET_KEY: ${secret.length} characters is too short. ${SECRET_KEY_RULE}`]);
     expect(problems.join('\n')).not.toContain('must-never-leak');
   });
 });

@@ -9,6 +9,7 @@ import { settingKinds, settingsProblems } from './settings-checks.js';
 
 export {
   MIN_SECRET_KEY_LENGTH,
+  SECRET_KEY_RULE,
   type SettingKind,
   settingKinds,
   settingsProblems,
@@ -30,7 +31,10 @@ export interface Settings {
   readonly SECRET_KEY: string;
   /** Older keys still accepted when verifying, newest first, so a rotation logs nobody out. */
   readonly SECRET_KEY_FALLBACKS: readonly string[];
-  /** Hosts accepted in `Host` and as redirect targets. `*` accepts any host (not recommended). */
+  /**
+   * Hosts accepted in `Host` and as redirect targets. `*` accepts any host (not recommended). Must
+   * not be empty outside `DEBUG`; with `DEBUG` and none given, `localhost`, `127.0.0.1` and `[::1]`.
+   */
   readonly ALLOWED_HOSTS: readonly string[];
 
   readonly SESSION_ENGINE: 'db' | 'redis' | 'cached_db' | 'signed_cookies' | 'memory';
@@ -116,7 +120,10 @@ export interface Settings {
   readonly LOGIN_THROTTLE_WINDOW: number;
 }
 
-/** Django's defaults. `SECRET_KEY` is empty: it must be given (or `DEBUG` set). */
+/**
+ * Django's defaults. `SECRET_KEY` is empty and `ALLOWED_HOSTS` is empty: both must be given, unless
+ * `DEBUG` is set (then the local host names are allowed, as in Django).
+ */
 export const defaultSettings: Settings = Object.freeze({
   PROFILE: 'development',
   DEBUG: false,
@@ -207,6 +214,9 @@ function freeze(s: Settings): Settings {
  */
 export function defineSettings(overrides: Partial<Settings> = {}): Settings {
   const problems: string[] = [];
+  // A setting given as `undefined` (`SECRET_KEY: process.env.SECRET_KEY`) is a setting not given:
+  // its default applies and the checks say what is missing, not "expected a string, got undefined".
+  overrides = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
   for (const name of Object.keys(overrides)) {
     // Own keys only: `toString` or `constructor` are not settings.
     if (!Object.hasOwn(settingKinds, name)) problems.push(`${name}: unknown setting`);

@@ -15,7 +15,6 @@ import { ConfigurationError, StoreUnavailableError } from '../core/errors.js';
 import {
   DEFAULT_MAX_CONNECTIONS,
   dialectOf,
-  loadDriver,
   openDatabase,
   parseDatabaseUrl,
   serverAddress,
@@ -129,18 +128,6 @@ describe('openDatabase', () => {
       expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED');
     },
   );
-
-  test('a driver that is not installed says which package to add', async () => {
-    const notInstalled = Object.assign(new Error("Cannot find package 'pg'"), {
-      code: 'ERR_MODULE_NOT_FOUND',
-    });
-    const attempt = loadDriver(() => Promise.reject(notInstalled), 'pg', 'PostgreSQL');
-    await expect(attempt).rejects.toMatchObject({
-      code: 'LATCHKEY_DATABASE_DRIVER_MISSING',
-      message: 'DATABASE_URL names PostgreSQL, which needs the "pg" package: npm install pg',
-      cause: notInstalled,
-    });
-  });
 
   test('a file that is not a database is StoreUnavailableError with the driver error as cause', async () => {
     const file = join(dir, 'notes.txt');

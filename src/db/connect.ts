@@ -132,23 +132,6 @@ export async function verifyConnection<DB>(db: Kysely<DB>, server: string, addre
   }
 }
 
-/**
- * Imports a database driver, turning "not installed" into an error that says which package to add.
- * @example
- * const pg = await loadDriver(() => import('pg'), 'pg', 'PostgreSQL');
- */
-export async function loadDriver<M>(load: () => Promise<M>, pkg: string, server: string): Promise<M> {
-  try {
-    return await load();
-  } catch (error) {
-    throw new LatchkeyError(
-      'LATCHKEY_DATABASE_DRIVER_MISSING',
-      `DATABASE_URL names ${server}, which needs the "${pkg}" package: npm install ${pkg}`,
-      { cause: error },
-    );
-  }
-}
-
 /** One opener per dialect; each imports its driver only when called. */
 const openers: { readonly [D in DialectName]: (target: string) => Promise<Kysely<Database>> } = {
   sqlite: async (filename) => {

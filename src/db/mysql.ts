@@ -3,9 +3,9 @@
  * `mysql2` is imported on first use, so only deployments that use MySQL need it installed.
  */
 import { CompiledQuery, type DatabaseConnection, Kysely, MysqlDialect } from 'kysely';
+import { importPeer } from '../core/peers.js';
 import {
   DEFAULT_MAX_CONNECTIONS,
-  loadDriver,
   type ServerDatabaseOptions,
   serverAddress,
   verifyConnection,
@@ -42,7 +42,11 @@ export async function openMysql<DB = Database>(
   url: string,
   options: ServerDatabaseOptions = {},
 ): Promise<Kysely<DB>> {
-  const { createPool } = await loadDriver(() => import('mysql2'), 'mysql2', 'MySQL');
+  const { createPool } = await importPeer(
+    'mysql2',
+    'A mysql:// DATABASE_URL (MySQL)',
+    () => import('mysql2'),
+  );
   const pool = createPool({
     uri: url,
     connectionLimit: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,

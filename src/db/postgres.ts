@@ -2,10 +2,11 @@
  * @module Opens a PostgreSQL database through Kysely's `PostgresDialect` over a `pg` pool. `pg` is
  * imported on first use, so only deployments that use PostgreSQL need it installed.
  */
+
 import { Kysely, PostgresDialect } from 'kysely';
+import { importPeer } from '../core/peers.js';
 import {
   DEFAULT_MAX_CONNECTIONS,
-  loadDriver,
   type ServerDatabaseOptions,
   serverAddress,
   verifyConnection,
@@ -26,7 +27,11 @@ export async function openPostgres<DB = Database>(
   url: string,
   options: ServerDatabaseOptions = {},
 ): Promise<Kysely<DB>> {
-  const { default: pg } = await loadDriver(() => import('pg'), 'pg', 'PostgreSQL');
+  const { default: pg } = await importPeer(
+    'pg',
+    'A postgres:// DATABASE_URL (PostgreSQL)',
+    () => import('pg'),
+  );
   const pool = new pg.Pool({
     connectionString: url,
     max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,

@@ -5,9 +5,21 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import { requirePeer } from '../core/peers.js';
 import type { Database } from './schema.js';
+
+/**
+ * What Latchkey uses of a `better-sqlite3` database: structural, so the published types need
+ * neither the driver nor `@types/better-sqlite3` (the driver is an optional peer).
+ */
+export interface BetterSqlite3Database {
+  prepare(sql: string): SqliteStatement;
+  pragma(source: string): unknown;
+  close(): unknown;
+}
+
+type BetterSqlite3 = new (filename: string) => BetterSqlite3Database;
 
 /** How many compiled statements a connection keeps; an app issues a few dozen distinct queries. */
 const STATEMENT_CACHE_SIZE = 200;
@@ -19,7 +31,10 @@ const STATEMENT_CACHE_SIZE = 200;
  * statement itself when the schema changes. Least recently used statements leave first, so queries
  * whose SQL varies (an `IN` list of any length) cannot grow it without bound.
  */
-export function withStatementCache(database: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function withStatementCache(
+  database: BetterSqlite3Database,
+  size = STATEMENT_CACHE_SIZE,
+): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     prepare(sql: string): SqliteStatement {
@@ -47,6 +62,10 @@ export function withStatementCache(database: SQLite.Database, size = STATEMENT_C
  */
 export function openSqlite<DB = Database>(filename: string): Kysely<DB> {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const SQLite = requirePeer<BetterSqlite3>(
+    'better-sqlite3',
+    'The SQLite database (openSqlite, sqlite: URLs)',
+  );
   const database = new SQLite(filename);
   try {
     // The first statement is where a file that is not a database (or is locked) shows up.

@@ -8,6 +8,7 @@ import type { ClusterOptions, RedisOptions } from 'ioredis';
 import type { Clock } from '../core/clock.js';
 import { StoreUnavailableError } from '../core/errors.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
+import { importPeer } from '../core/peers.js';
 import { type RedisClient, RedisSessionStore, type RedisSessionStoreOptions } from './redis.js';
 
 /** A Redis server (a Cluster seed or a Sentinel). */
@@ -81,7 +82,7 @@ function credentials(url: string): Pick<RedisOptions, 'username' | 'password' | 
 
 /** An ioredis client (lazy: not yet connected) for `options`. */
 async function newClient(options: RedisConnectionOptions): Promise<RedisClient & IoredisEvents> {
-  const { Redis, Cluster } = await import('ioredis');
+  const { Redis, Cluster } = await importPeer('ioredis', 'The Redis session store', () => import('ioredis'));
   const timeouts = {
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_REDIS_TIMEOUTS.connectTimeoutMs,
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_TIMEOUTS.commandTimeoutMs,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadConfig } from '../../app/config.js';
 import { ConfigurationError } from '../../src/core/errors.js';
-import { defineSettings, type Settings, settingsFromEnv } from '../../src/core/settings.js';
+import { defineSettings, SECRET_KEY_RULE, type Settings, settingsFromEnv } from '../../src/core/settings.js';
 import { type Certificate, hasOpenssl, selfSignedCertificate } from '../browser/support/certificate.js';
 import { TEST_SECRET } from '../support/app.js';
 import { type Browser, csrfFieldOf } from '../support/browser.js';
@@ -23,7 +23,12 @@ function problemsOf(build: () => unknown): readonly string[] {
 }
 
 const production = (overrides: Partial<Settings> = {}): Settings =>
-  defineSettings({ PROFILE: 'production', SECRET_KEY: TEST_SECRET, ...overrides });
+  defineSettings({
+    PROFILE: 'production',
+    SECRET_KEY: TEST_SECRET,
+    ALLOWED_HOSTS: ['app.test'],
+    ...overrides,
+  });
 
 describe('PROFILE=production', () => {
   test('switches to __Host- cookie names, Secure and SameSite=Lax', () => {
@@ -37,7 +42,9 @@ describe('PROFILE=production', () => {
       CSRF_COOKIE_SAMESITE: 'Lax',
     });
     // The development profile keeps Django's names.
-    expect(defineSettings({ SECRET_KEY: TEST_SECRET }).SESSION_COOKIE_NAME).toBe('sessionid');
+    expect(defineSettings({ SECRET_KEY: TEST_SECRET, ALLOWED_HOSTS: ['app.test'] }).SESSION_COOKIE_NAME).toBe(
+      'sessionid',
+    );
   });
 
   test('refuses what contradicts it, each with one clear line', () => {
@@ -57,7 +64,7 @@ describe('PROFILE=production', () => {
       'SESSION_COOKIE_DOMAIN: a __Host- cookie must not set a Domain (name it __Secure-… in SESSION_COOKIE_NAME to share it with subdomains)',
     ]);
     expect(problemsOf(() => production({ SECRET_KEY: '' }))).toEqual([
-      'SECRET_KEY: must be set (only DEBUG=true allows running without one)',
+      `SECRET_KEY: not set. ${SECRET_KEY_RULE}`,
     ]);
   });
 
@@ -71,13 +78,15 @@ describe('PROFILE=production', () => {
   });
 
   test('comes from LATCHKEY_PROFILE; a bad value names that variable', () => {
-    const env = { LATCHKEY_PROFILE: 'Production', SECRET_KEY: TEST_SECRET };
+    const env = { LATCHKEY_PROFILE: 'Production', SECRET_KEY: TEST_SECRET, ALLOWED_HOSTS: 'app.test' };
     expect(settingsFromEnv(env).CSRF_COOKIE_NAME).toBe('__Host-csrftoken');
     expect(problemsOf(() => settingsFromEnv({ ...env, LATCHKEY_PROFILE: 'staging' }))).toEqual([
       'LATCHKEY_PROFILE: expected development or production, got "staging"',
     ]);
     // The bare name is not read: PROFILE is too generic a variable to trust.
-    expect(settingsFromEnv({ PROFILE: 'production', SECRET_KEY: TEST_SECRET }).PROFILE).toBe('development');
+    expect(
+      settingsFromEnv({ PROFILE: 'production', SECRET_KEY: TEST_SECRET, ALLOWED_HOSTS: 'app.test' }).PROFILE,
+    ).toBe('development');
   });
 });
 
@@ -85,6 +94,7 @@ describe('hardening settings', () => {
   test('are read from the environment with clear problems for bad values', () => {
     const s = settingsFromEnv({
       SECRET_KEY: TEST_SECRET,
+      ALLOWED_HOSTS: 'app.test',
       SESSION_IDLE_TIMEOUT: '900',
       SESSION_ABSOLUTE_TIMEOUT: '0',
       TRUSTED_PROXIES: '10.0.0.0/8, ::1',
@@ -102,6 +112,7 @@ describe('hardening settings', () => {
       problemsOf(() =>
         settingsFromEnv({
           SECRET_KEY: TEST_SECRET,
+          ALLOWED_HOSTS: 'app.test',
           SESSION_IDLE_TIMEOUT: 'soon',
           TRUSTED_PROXIES: '10.0.0.0/8,proxy.internal',
           LOGIN_THROTTLE_FREE_ATTEMPTS: '0',
@@ -115,7 +126,7 @@ describe('hardening settings', () => {
   });
 
   test('contradictory timeouts and throttle limits are refused', () => {
-    const base = { SECRET_KEY: TEST_SECRET };
+    const base = { SECRET_KEY: TEST_SECRET, ALLOWED_HOSTS: ['app.test'] };
     expect(
       problemsOf(() =>
         defineSettings({ ...base, SESSION_IDLE_TIMEOUT: 3600, SESSION_ABSOLUTE_TIMEOUT: 3600 }),
@@ -176,7 +187,7 @@ describe('loadConfig: HTTPS and production', () => {
       const problems = problemsOf(() =>
         loadConfig({ LATCHKEY_PROFILE: 'production', ALLOW_INSECURE_HTTP: '1' }, { dataDir: empty }),
       );
-      expect(problems).toEqual(['SECRET_KEY: must be set (only DEBUG=true allows running without one)']);
+      expect(problems).toEqual([`SECRET_KEY: not set. ${SECRET_KEY_RULE}`]);
       expect(existsSync(join(empty, 'secret_key'))).toBe(false);
     } finally {
       await rm(empty, { recursive: true, force: true });

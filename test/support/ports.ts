@@ -1,5 +1,5 @@
 /** @module TCP ports for tests: bound by the kernel on 127.0.0.1, then released. */
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 
 /**
  * A port on 127.0.0.1 that nothing listens on at the moment: for a server a test starts, or to point
@@ -16,5 +16,21 @@ export function freePort(): Promise<number> {
       const port = typeof address === 'object' && address !== null ? address.port : 0;
       probe.close(() => resolve(port));
     });
+  });
+}
+
+/**
+ * Whether something accepts TCP connections on 127.0.0.1:`port` right now.
+ * @example
+ * expect(await isListening(port)).toBe(false);
+ */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
   });
 }

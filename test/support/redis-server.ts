@@ -4,8 +4,7 @@
  * from a running app and give it back.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
-import { freePort } from './ports.js';
+import { freePort, isListening as listening } from './ports.js';
 
 /** A redis-server the test controls. */
 export interface PrivateRedis {
@@ -20,17 +19,6 @@ export interface PrivateRedis {
 /** Whether `redis-server` is on the PATH. */
 export function hasRedisServer(): boolean {
   return spawnSync('redis-server', ['--version']).status === 0;
-}
-
-function listening(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {

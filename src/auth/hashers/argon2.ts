@@ -4,8 +4,8 @@
  * `argon2` package's native code on libuv's thread pool, so it never blocks the event loop.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { argon2d, hash as argon2Hash, argon2i, argon2id } from 'argon2';
 import { ConfigurationError } from '../../core/errors.js';
+import { importPeer } from '../../core/peers.js';
 import {
   assertSalt,
   isWeakSalt,
@@ -21,7 +21,42 @@ import {
 /** The three Argon2 variants; Django writes `argon2id` and still verifies older `argon2i`. */
 export type Argon2Variety = 'argon2id' | 'argon2i' | 'argon2d';
 
-const TYPES = { argon2d, argon2i, argon2id } as const;
+/** The `argon2` package's type constants (`argon2.argon2d` … are 0, 1, 2). */
+const TYPES = { argon2d: 0, argon2i: 1, argon2id: 2 } as const;
+
+/** What this hasher uses of the `argon2` package: raw hashing with every parameter given. */
+interface Argon2Binding {
+  hash(
+    password: Buffer,
+    options: {
+      raw: true;
+      salt: Buffer;
+      type: 0 | 1 | 2;
+      version: number;
+      memoryCost: number;
+      timeCost: number;
+      parallelism: number;
+      hashLength: number;
+    },
+  ): Promise<Buffer>;
+}
+
+let binding: Promise<Argon2Binding> | undefined;
+
+/**
+ * The `argon2` package, an optional peer loaded at the first hash (a native module nobody should
+ * build who hashes with PBKDF2 or scrypt). Outside the hashing `try`s, so a missing package is
+ * reported as such, never as a failed hash or a wrong password.
+ */
+function loadArgon2(): Promise<Argon2Binding> {
+  binding ??= importPeer('argon2', 'The argon2 password hasher (the default)', () => import('argon2')).catch(
+    (error: unknown) => {
+      binding = undefined; // installed later in a long-lived process: try again next time
+      throw error;
+    },
+  );
+  return binding;
+}
 /** Argon2 1.3 (`v=19`); hashes without `v=` are 1.0 (`0x10`), as argon2-cffi reads them. */
 const CURRENT_VERSION = 0x13;
 /**
@@ -127,9 +162,10 @@ export function createArgon2Hasher(options?: Argon2HasherOptions): PasswordHashe
       if (saltBytes.length < 8)
         throw new PasswordHashingError('LATCHKEY_HASHER_BAD_SALT', 'Argon2 salt must be at least 8 bytes');
       const bytes = passwordBytes(password);
+      const argon2 = await loadArgon2();
       let hash: Buffer;
       try {
-        hash = await argon2Hash(bytes, {
+        hash = await argon2.hash(bytes, {
           raw: true,
           salt: saltBytes,
           type: TYPES[variety],
@@ -148,8 +184,9 @@ export function createArgon2Hasher(options?: Argon2HasherOptions): PasswordHashe
     async verify(password, encoded) {
       const parsed = parseArgon2(encoded);
       if (parsed === null) return false;
+      const argon2 = await loadArgon2();
       try {
-        const computed = await argon2Hash(passwordBytes(password), {
+        const computed = await argon2.hash(passwordBytes(password), {
           raw: true,
           salt: parsed.salt,
           type: TYPES[parsed.variety],
