@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { AuditLog } from '../src/audit/log.js';
 import { recordAuthEvents } from '../src/audit/subscribe.js';
+import { RememberTokenRepository } from '../src/auth/remember/repository.js';
 import { TokenRepository } from '../src/auth/tokens/repository.js';
 import type { PasswordService } from '../src/auth/types.js';
 import { UserRepository } from '../src/auth/users/repository.js';
@@ -25,6 +26,7 @@ export interface Runtime {
   readonly users: UserRepository;
   readonly audit: AuditLog;
   readonly tokens: TokenRepository;
+  readonly rememberTokens: RememberTokenRepository;
   readonly latchkey: Latchkey<User>;
   close(): Promise<void>;
 }
@@ -65,11 +67,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const users = new UserRepository(db, clock ? { clock } : {});
     const audit = new AuditLog(db, clock ? { clock } : {});
     const tokens = new TokenRepository(db, clock ? { clock } : {});
+    const rememberTokens = new RememberTokenRepository(db, clock ? { clock } : {});
     const latchkey = createLatchkey<User>({
       settings: options.settings,
       sessionStore,
       users,
       tokens,
+      rememberTokens,
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.passwords ? { passwords: options.passwords } : {}),
@@ -80,6 +84,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       users,
       audit,
       tokens,
+      rememberTokens,
       latchkey,
       async close() {
         await sessionStore.close();

@@ -2,7 +2,8 @@
 
 export { authenticate, type Credentials } from './auth/authenticate.js';
 export { AuthEventEmitter, type AuthEvents, type EventOrigin } from './auth/events.js';
-export { login } from './auth/login.js';
+export { AUTH_TIME_KEY, confirmPassword, isFresh, markFresh } from './auth/fresh.js';
+export { type LoginOptions, login, startSession } from './auth/login.js';
 export { logout } from './auth/logout.js';
 export { logoutAll, logoutOthers, type RevokedCount } from './auth/logout-everywhere.js';
 export { changePassword, updateSessionAuthHash } from './auth/password-change.js';
@@ -11,6 +12,7 @@ export {
   defaultPasswordService,
   type PasswordServiceOptions,
 } from './auth/password-service.js';
+export * from './auth/remember/index.js';
 export { sessionAuthHash, verifySessionAuthHash } from './auth/session-hash.js';
 export { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 export { MemoryThrottleStore, type ThrottleStore } from './auth/throttle-store.js';
@@ -49,7 +51,7 @@ export {
   TimestampSigner,
 } from './core/signing.js';
 export { createClientIpResolver, resolveClientIp } from './http/client-ip.js';
-export { AUTH_HASH_KEY, RequestContext } from './http/context.js';
+export { AUTH_HASH_KEY, type RememberCookieChange, RequestContext } from './http/context.js';
 export { clearSiteData, NEVER_CACHE, neverCache, patchVary } from './http/headers.js';
 export { isAllowedHost } from './http/hosts.js';
 export { BadRequestError, fromWebRequest, type HttpRequest, type WebRequestOptions } from './http/request.js';

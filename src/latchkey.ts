@@ -5,6 +5,9 @@
  */
 import { AuthEventEmitter } from './auth/events.js';
 import { defaultPasswordService } from './auth/password-service.js';
+import { RememberMe } from './auth/remember/remember-me.js';
+import type { RememberTokenSource } from './auth/remember/repository.js';
+import { REMEMBER_COOKIE_NAME } from './auth/remember/token.js';
 import { sessionAuthHash } from './auth/session-hash.js';
 import { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 import type { AuthUser, PasswordService, TokenSource, UserSource } from './auth/types.js';
@@ -31,6 +34,8 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
   readonly users: UserSource<User>;
   /** API tokens (`Authorization: Token …`); without it, token requests are anonymous. */
   readonly tokens?: TokenSource;
+  /** Remember-me series (the login form's "remember me"); without it, the box is ignored. */
+  readonly rememberTokens?: RememberTokenSource;
   /** Password hashing; argon2id with OWASP's parameters by default. */
   readonly passwords?: PasswordService;
   readonly clock?: Clock;
@@ -73,6 +78,8 @@ export class Latchkey<User extends AuthUser = AuthUser> {
   readonly users: UserSource<User>;
   readonly passwords: PasswordService;
   readonly tokens: TokenSource | null;
+  /** Remember me, when a {@link RememberTokenSource} was given; else `null`. */
+  readonly rememberMe: RememberMe<User> | null;
   /** Encodes and decodes session payloads (the sessions page reads other sessions' metadata). */
   readonly codec: SessionCodec;
   readonly events = new AuthEventEmitter<User>();
@@ -88,6 +95,7 @@ export class Latchkey<User extends AuthUser = AuthUser> {
     this.users = config.users;
     this.passwords = config.passwords ?? defaultPasswordService;
     this.tokens = config.tokens ?? null;
+    this.rememberMe = config.rememberTokens ? new RememberMe(this, config.rememberTokens) : null;
     this.clock = config.clock ?? systemClock;
     this.logger = config.logger ?? consoleLogger;
     this.#renderError = config.renderError ?? defaultRenderError;
@@ -138,6 +146,7 @@ export class Latchkey<User extends AuthUser = AuthUser> {
         logger: this.logger,
       }),
       hadSessionCookie: sessionCookie !== null,
+      rememberCookie: cookies.get(REMEMBER_COOKIE_NAME) ?? null,
     });
   }
 

@@ -1,6 +1,7 @@
 /** @module The reference app's page bodies. Every string is escaped by JSX; no raw HTML from requests. */
 import type { FC } from 'hono/jsx';
-import type { SessionEntry } from '../../src/views/sessions.js';
+import type { ReauthenticatePage } from '../../src/views/reauthenticate.js';
+import type { DeviceEntry, SessionEntry } from '../../src/views/sessions.js';
 
 const Hidden: FC<{ name: string; value: string | null }> = ({ name, value }) =>
   value === null ? null : <input type="hidden" name={name} value={value} />;
@@ -37,6 +38,9 @@ export const LoginForm: FC<{
     <label>
       Password
       <input name="password" type="password" autocomplete="current-password" required />
+    </label>
+    <label class="checkbox">
+      <input name="remember" type="checkbox" /> Remember me on this device
     </label>
     <button type="submit">Log in</button>
   </form>
@@ -130,43 +134,126 @@ export const PasswordChangeDone: FC = () => (
 const when = (date: Date | null): string =>
   date === null ? 'unknown' : date.toISOString().replace('T', ' ').slice(0, 16);
 
-export const Sessions: FC<{ csrfToken: string; sessions: readonly SessionEntry[] }> = ({
-  csrfToken,
-  sessions,
-}) => (
-  <section class="card">
-    <table data-testid="sessions">
-      <thead>
-        <tr>
-          <th>Device</th>
-          <th>IP</th>
-          <th>Created</th>
-          <th>Last seen</th>
-          <th />
+/** One row of the sessions or devices table: where, when, and a POST button that ends it. */
+interface DeviceRow {
+  readonly id: string;
+  readonly userAgent: string | null;
+  readonly ip: string | null;
+  readonly since: Date | null;
+  readonly last: Date | null;
+  /** "This session" / "This device", or null. */
+  readonly mark: string | null;
+  readonly button: string;
+}
+
+const DeviceTable: FC<{
+  csrfToken: string;
+  testId: string;
+  /** The row attribute (`data-session`, `data-device`) and the posted field name. */
+  kind: 'session' | 'device';
+  action: string;
+  headings: readonly [string, string];
+  rows: readonly DeviceRow[];
+  caption?: string;
+}> = (props) => (
+  <table data-testid={props.testId}>
+    {props.caption === undefined ? null : <caption>{props.caption}</caption>}
+    <thead>
+      <tr>
+        <th>Device</th>
+        <th>IP</th>
+        <th>{props.headings[0]}</th>
+        <th>{props.headings[1]}</th>
+        <th />
+      </tr>
+    </thead>
+    <tbody>
+      {props.rows.map((row) => (
+        <tr {...{ [`data-${props.kind}`]: row.id }}>
+          <td>{row.userAgent ?? 'unknown device'}</td>
+          <td>{row.ip ?? 'unknown'}</td>
+          <td>{when(row.since)}</td>
+          <td>{when(row.last)}</td>
+          <td>
+            {row.mark === null ? null : <strong>{row.mark}</strong>}
+            <form method="post" action={props.action} class="inline">
+              <input type="hidden" name="csrfmiddlewaretoken" value={props.csrfToken} />
+              <input type="hidden" name={props.kind} value={row.id} />
+              <button type="submit">{row.button}</button>
+            </form>
+          </td>
         </tr>
-      </thead>
-      <tbody>
-        {sessions.map((s) => (
-          <tr data-session={s.publicId}>
-            <td>{s.userAgent ?? 'unknown device'}</td>
-            <td>{s.ip ?? 'unknown'}</td>
-            <td>{when(s.createdAt)}</td>
-            <td>{when(s.lastSeen)}</td>
-            <td>
-              {s.current ? <strong>This session</strong> : null}
-              <form method="post" action="/accounts/sessions/revoke/" class="inline">
-                <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
-                <input type="hidden" name="session" value={s.publicId} />
-                <button type="submit">{s.current ? 'Log out' : 'End'}</button>
-              </form>
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </tbody>
+  </table>
+);
+
+export const Sessions: FC<{
+  csrfToken: string;
+  sessions: readonly SessionEntry[];
+  devices: readonly DeviceEntry[];
+}> = ({ csrfToken, sessions, devices }) => (
+  <section class="card">
+    <DeviceTable
+      csrfToken={csrfToken}
+      testId="sessions"
+      kind="session"
+      action="/accounts/sessions/revoke/"
+      headings={['Created', 'Last seen']}
+      rows={sessions.map((s) => ({
+        id: s.publicId,
+        userAgent: s.userAgent,
+        ip: s.ip,
+        since: s.createdAt,
+        last: s.lastSeen,
+        mark: s.current ? 'This session' : null,
+        button: s.current ? 'Log out' : 'End',
+      }))}
+    />
     <form method="post" action="/accounts/sessions/logout-others/">
       <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
       <button type="submit">Log out other sessions</button>
     </form>
+    {devices.length === 0 ? (
+      <p>No device is remembered.</p>
+    ) : (
+      <DeviceTable
+        csrfToken={csrfToken}
+        testId="devices"
+        kind="device"
+        action="/accounts/sessions/forget/"
+        headings={['Remembered since', 'Last used']}
+        caption="Remembered devices (they log you in again until forgotten)"
+        rows={devices.map((d) => ({
+          id: d.publicId,
+          userAgent: d.userAgent,
+          ip: d.ip,
+          since: d.createdAt,
+          last: d.lastUsed,
+          mark: d.current ? 'This device' : null,
+          button: 'Forget',
+        }))}
+      />
+    )}
   </section>
+);
+
+export const ReauthenticateForm: FC<ReauthenticatePage> = (props) => (
+  <form method="post" action="/accounts/reauthenticate/" class="card">
+    <p>
+      This action needs your password again, <strong>{props.username}</strong>.
+    </p>
+    {props.error !== null && (
+      <p class="error" role="alert">
+        {props.error}
+      </p>
+    )}
+    <input type="hidden" name="csrfmiddlewaretoken" value={props.csrfToken} />
+    <Hidden name="next" value={props.next} />
+    <label>
+      Password
+      <input name="password" type="password" autocomplete="current-password" required autofocus />
+    </label>
+    <button type="submit">Confirm</button>
+  </form>
 );

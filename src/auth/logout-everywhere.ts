@@ -1,6 +1,6 @@
 /**
- * @module "Log out everywhere" and "log out other sessions": every session and API token of a
- * user ends at once, at a cost of O(that user's sessions) through the store's per-user index —
+ * @module "Log out everywhere" and "log out other sessions": every session, API token and
+ * remember-me series of a user ends at once, at a cost of O(that user's sessions) through the store's per-user index —
  * never a scan of all sessions (Django's documented approach decodes every row).
  */
 import type { RequestContext } from '../http/context.js';
@@ -12,10 +12,13 @@ import type { AuthUser } from './types.js';
 export interface RevokedCount {
   readonly sessions: number;
   readonly tokens: number;
+  /** Remember-me series (remembered devices). */
+  readonly remembered: number;
 }
 
 /**
- * Ends every session and revokes every API token of `user`.
+ * Ends every session, API token and remember-me series of `user` — the one path that password
+ * resets, remember-me theft and the CLI's `logout-all` share (INVARIANTS 14).
  * @example
  * await logoutAll(latchkey, user); // e.g. from an admin action or `npx latchkey logout-all alice`
  */
@@ -26,8 +29,15 @@ export async function logoutAll<User extends AuthUser>(
 ): Promise<RevokedCount> {
   const sessions = await app.engine.store.deleteUserSessions(user.id);
   const tokens = (await app.tokens?.revokeAll(user.id)) ?? 0;
-  await app.events.emit('sessionsRevoked', { user, sessions, tokens, origin: options.origin ?? null });
-  return { sessions, tokens };
+  const remembered = (await app.rememberMe?.source.deleteAll(user.id)) ?? 0;
+  await app.events.emit('sessionsRevoked', {
+    user,
+    sessions,
+    tokens,
+    remembered,
+    origin: options.origin ?? null,
+  });
+  return { sessions, tokens, remembered };
 }
 
 /**
@@ -49,6 +59,11 @@ export async function logoutOthers<User extends AuthUser>(
   const current =
     ctx.authMethod === 'token' && ctx.authorization.kind === 'token' ? ctx.authorization.token : null;
   const tokens = (await app.tokens?.revokeAll(user.id, current === null ? {} : { except: current })) ?? 0;
-  await app.events.emit('sessionsRevoked', { user, sessions, tokens, origin: ctx.origin() });
-  return { sessions, tokens };
+  // Other remembered devices would log themselves back in; this browser's series is kept.
+  const series = app.rememberMe?.presented(ctx)?.series;
+  const remembered =
+    (await app.rememberMe?.source.deleteAll(user.id, series === undefined ? {} : { exceptSeries: series })) ??
+    0;
+  await app.events.emit('sessionsRevoked', { user, sessions, tokens, remembered, origin: ctx.origin() });
+  return { sessions, tokens, remembered };
 }

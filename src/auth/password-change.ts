@@ -45,6 +45,9 @@ export async function changePassword<User extends AuthUser>(
   );
   // API tokens are credentials too: a password change (often after a compromise) revokes them all.
   await app.tokens?.revokeAll(user.id);
+  // So are remember-me series, this browser's included (INVARIANTS 14); this session stays.
+  await app.rememberMe?.source.deleteAll(user.id);
+  if (ctx.rememberCookie !== null) ctx.deleteRememberCookie();
   await app.events.emit('passwordChanged', { user: updated, origin: ctx.origin() });
   return updated;
 }

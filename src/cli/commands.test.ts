@@ -73,7 +73,7 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     expect(await run(['migrate'])).toEqual({
       code: 0,
       stdout:
-        'Applied 0001_sessions\nApplied 0002_auth\nApplied 0003_audit\nApplied 0004_tokens\nApplied 0005_session_revocation\n',
+        'Applied 0001_sessions\nApplied 0002_auth\nApplied 0003_audit\nApplied 0004_tokens\nApplied 0005_session_revocation\nApplied 0006_remember_tokens\n',
       stderr: '',
     });
     expect((await run(['migrate'])).stdout).toBe('No migrations to apply.\n');

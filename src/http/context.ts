@@ -17,6 +17,11 @@ import type { HttpRequest } from './request.js';
 /** Session data key of the session auth hash (Django's `HASH_SESSION_KEY`). */
 export const AUTH_HASH_KEY = '_auth_user_hash';
 
+/** A pending change of the `remember_token` cookie: a value to set until `expiresAt`, or deletion (`null`s). */
+export type RememberCookieChange =
+  | { readonly value: string; readonly expiresAt: Date }
+  | { readonly value: null; readonly expiresAt: null };
+
 /**
  * One request as Latchkey sees it.
  * @example
@@ -33,6 +38,9 @@ export class RequestContext<User extends AuthUser = AuthUser> {
   readonly hadSessionCookie: boolean;
   /** The API token of `Authorization: Token|Bearer`, if any. Such a request has no ambient credential. */
   readonly authorization: AuthorizationToken;
+  /** The `remember_token` cookie as the request carried it, or `null`. */
+  readonly rememberCookie: string | null;
+  #rememberCookieChange: RememberCookieChange | null = null;
   #user: Promise<User | null> | null = null;
   #resolvedUser: User | null = null;
   #authMethod: 'session' | 'token' | null = null;
@@ -44,6 +52,7 @@ export class RequestContext<User extends AuthUser = AuthUser> {
     csrf: CsrfState;
     messages: MessageStore;
     hadSessionCookie: boolean;
+    rememberCookie?: string | null;
   }) {
     this.app = init.app;
     this.request = init.request;
@@ -52,6 +61,22 @@ export class RequestContext<User extends AuthUser = AuthUser> {
     this.messages = init.messages;
     this.hadSessionCookie = init.hadSessionCookie;
     this.authorization = parseAuthorization(init.request.header('authorization'));
+    this.rememberCookie = init.rememberCookie ?? null;
+  }
+
+  /** What the response must do with the `remember_token` cookie, or `null` for nothing. */
+  get rememberCookieChange(): RememberCookieChange | null {
+    return this.#rememberCookieChange;
+  }
+
+  /** Sends a new `remember_token` cookie with this response (login with the box ticked, rotation). */
+  setRememberCookie(value: string, expiresAt: Date): void {
+    this.#rememberCookieChange = { value, expiresAt };
+  }
+
+  /** Deletes the `remember_token` cookie with this response (logout, a dead or stolen token). */
+  deleteRememberCookie(): void {
+    this.#rememberCookieChange = { value: null, expiresAt: null };
   }
 
   /** How the user was authenticated: by the session cookie, by an API token, or not at all (yet). */
@@ -88,7 +113,11 @@ export class RequestContext<User extends AuthUser = AuthUser> {
   }
 
   async #resolve(): Promise<User | null> {
-    const user = this.authorization.kind === 'none' ? await this.#fromSession() : await this.#fromToken();
+    let user = this.authorization.kind === 'none' ? await this.#fromSession() : await this.#fromToken();
+    // No live session, but a remembered browser: a new session (never fresh), and a rotated cookie.
+    if (user === null && this.authorization.kind === 'none' && this.rememberCookie !== null) {
+      user = (await this.app.rememberMe?.restore(this)) ?? null;
+    }
     this.#resolvedUser = user;
     return user;
   }

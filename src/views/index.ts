@@ -16,6 +16,14 @@ export {
   passwordChangeView,
 } from './password-change.js';
 export {
+  apiReauthenticateView,
+  REAUTH_REQUIRED_CODE,
+  REAUTHENTICATE_URL,
+  type ReauthenticatePage,
+  reauthenticateView,
+  reauthRequired,
+} from './reauthenticate.js';
+export {
   loginRequired,
   loginUrlFor,
   permissionRequired,
@@ -24,6 +32,9 @@ export {
   safeQueryNext,
 } from './redirects.js';
 export {
+  type DeviceEntry,
+  forgetDeviceView,
+  listRememberedDevices,
   listSessions,
   logoutOthersView,
   revokeSessionView,

@@ -22,7 +22,7 @@ import type { User } from '../../src/auth/users/user.js';
 import { createManualClock, type ManualClock } from '../../src/core/clock.js';
 import { createMemoryLogger, type MemoryLogger } from '../../src/core/logger.js';
 import { defineSettings, type Settings } from '../../src/core/settings.js';
-import { Browser } from './browser.js';
+import { Browser, type StoredCookie } from './browser.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
 import { connectTestRedis, deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
@@ -45,8 +45,8 @@ export interface TestApp {
   readonly clock: ManualClock;
   readonly logger: MemoryLogger;
   readonly settings: Settings;
-  /** A new browser with an empty cookie jar. */
-  browser(options?: { origin?: string }): Browser;
+  /** A new browser with an empty cookie jar (or `jar`, shared with another client). */
+  browser(options?: { origin?: string; jar?: Map<string, StoredCookie> }): Browser;
   /** Creates a user with a password (hashed with the fast hasher). */
   createUser(username: string, password: string, options?: { isActive?: boolean }): Promise<User>;
   close(): Promise<void>;
