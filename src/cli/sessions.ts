@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
+import { RememberTokenRepository } from '../auth/remember/repository.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
 import { UserRepository } from '../auth/users/repository.js';
 import { hashSessionKey } from '../sessions/public-id.js';
@@ -57,11 +58,13 @@ export async function logoutAllCommand(ctx: CliContext): Promise<number> {
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     const ended = await withSessionStore(ctx, db, (store) => store.deleteUserSessions(user.id));
     const tokens = await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);
+    // INVARIANTS 14: remembered devices would log themselves back in.
+    const remembered = await new RememberTokenRepository(db, { clock: ctx.clock }).deleteAll(user.id);
     await new AuditLog(db, { clock: ctx.clock }).record({
       event: 'sessions_revoked',
       userId: user.id,
       username: user.username,
-      detail: { via: 'cli', count: ended, tokens },
+      detail: { via: 'cli', count: ended, tokens, remembered },
     });
     ctx.stdout.write(
       `Ended ${ended} session${ended === 1 ? '' : 's'} and revoked ${tokens} API token${tokens === 1 ? '' : 's'} of user "${printable(user.username)}".\n`,
