@@ -167,7 +167,7 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     );
   });
 
-  test('INVARIANTS 14: changepassword and logout-all delete every remember-me token of the user', async () => {
+  test('INVARIANTS 14: changepassword and logout-all delete every remember-me token of the user; clearsessions the expired ones', async () => {
     const alice = await withUser('alice', 'a long password');
     const bob = await withUser('bob', 'another long password');
     const remembered = new RememberTokenRepository(db, { clock });
@@ -183,6 +183,11 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     ).toBe(0);
     expect(await remembered.find(again.series)).toBeNull();
     expect(await remembered.list(bob.id)).toHaveLength(1);
+    clock.advance(2 * HOUR);
+    expect((await run(['clearsessions'])).stdout).toBe(
+      'Deleted 0 expired sessions.\nDeleted 1 expired remember-me token.\n',
+    );
+    expect(await db.selectFrom('latchkey_remember_token').selectAll().execute()).toEqual([]);
   });
 
   test('audit prints a table newest first, filtered and limited', async () => {
