@@ -3,9 +3,15 @@
 export { authenticate, type Credentials } from './auth/authenticate.js';
 export { AuthEventEmitter, type AuthEvents, type EventOrigin } from './auth/events.js';
 export { AUTH_TIME_KEY, confirmPassword, isFresh, markFresh } from './auth/fresh.js';
-export { type LoginOptions, login, startSession } from './auth/login.js';
+export { type LoginOptions, login } from './auth/login.js';
 export { logout } from './auth/logout.js';
-export { logoutAll, logoutOthers, type RevokedCount } from './auth/logout-everywhere.js';
+export {
+  logoutAll,
+  logoutOthers,
+  type RevokedCount,
+  type RevokeOutcome,
+  revokeSession,
+} from './auth/logout-everywhere.js';
 export { changePassword, updateSessionAuthHash } from './auth/password-change.js';
 export {
   createPasswordService,
@@ -13,11 +19,16 @@ export {
   type PasswordServiceOptions,
 } from './auth/password-service.js';
 export * from './auth/remember/index.js';
-export { sessionAuthHash, verifySessionAuthHash } from './auth/session-hash.js';
+export { type ResolvedUser, resolveUser } from './auth/resolve-user.js';
+export type { AuthMethod, AuthScope } from './auth/scope.js';
+export { type AuthServices, createAuthServices } from './auth/services.js';
+export { AUTH_HASH_KEY, sessionAuthHash, verifySessionAuthHash } from './auth/session-hash.js';
+export { startSession } from './auth/start-session.js';
 export { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 export { MemoryThrottleStore, type ThrottleStore } from './auth/throttle-store.js';
 export { type AuthorizationToken, parseAuthorization } from './auth/tokens/header.js';
 export type { AuthUser, PasswordService, TokenSource, UserSource } from './auth/types.js';
+export type { UserSession, UserSessions } from './auth/user-sessions.js';
 export { type Clock, createManualClock, type ManualClock, systemClock } from './core/clock.js';
 export { type CookieOptions, deleteCookieHeader, parseCookies, serializeCookie } from './core/cookies.js';
 export {
@@ -31,6 +42,7 @@ export {
   UpdateError,
 } from './core/errors.js';
 export { consoleLogger, type Logger, type LogLevel, silentLogger } from './core/logger.js';
+export { isSafeMethod, SAFE_METHODS } from './core/methods.js';
 export {
   defaultSettings,
   defineSettings,
@@ -51,10 +63,14 @@ export {
   TimestampSigner,
 } from './core/signing.js';
 export { createClientIpResolver, resolveClientIp } from './http/client-ip.js';
-export { AUTH_HASH_KEY, type RememberCookieChange, RequestContext } from './http/context.js';
+export { type ErrorRenderer, RequestContext } from './http/context.js';
+export { defaultRenderError } from './http/error-response.js';
+export type { Exchange } from './http/exchange.js';
 export { clearSiteData, NEVER_CACHE, neverCache, patchVary } from './http/headers.js';
 export { isAllowedHost } from './http/hosts.js';
+export { Pipeline } from './http/pipeline.js';
 export { BadRequestError, fromWebRequest, type HttpRequest, type WebRequestOptions } from './http/request.js';
+export { type Guard, type RouteOptions, type RouteOptionsOf, routeTable } from './http/routes.js';
 export { isSafeRedirectUrl, safeRedirectTarget } from './http/safe-url.js';
 export { createLatchkey, Latchkey, type LatchkeyConfig, wantsJson } from './latchkey.js';
 export { createSignedCodec, type SessionCodec, type SessionData } from './sessions/codec.js';

@@ -1,6 +1,6 @@
 /**
- * @module The Express adapter (Express 5): one middleware that checks the host, gives each request
- * a lazily built context (`req.latchkey`), checks CSRF on unsafe methods, and holds every response
+ * @module The Express adapter (Express 5): one middleware that maps Express onto the pipeline's
+ * steps — host check, a lazily built context (`req.latchkey`), CSRF and guards — and holds every response
  * — `res.send`, `res.json`, `res.redirect`, `res.end`, streams, the error handlers' — until the
  * session is saved and its cookies set; plus an error handler and a wrapper for Latchkey's views.
  */
@@ -8,11 +8,13 @@ import type { IncomingMessage } from 'node:http';
 import type { ErrorRequestHandler, Response as ExpressResponse, Request, RequestHandler } from 'express';
 import type { AuthUser } from '../auth/types.js';
 import { LatchkeyError } from '../core/errors.js';
+import { isSafeMethod } from '../core/methods.js';
 import type { RequestContext } from '../http/context.js';
 import { formObject, fromNodeRequest } from '../http/node.js';
-import { finishHead, holdUntilCommitted, refuseHost, responseStarted } from '../http/node-commit.js';
+import { holdUntilCommitted, responseStarted } from '../http/node-commit.js';
 import { writeResponse } from '../http/node-response.js';
 import type { HttpRequest } from '../http/request.js';
+import { type AdapterRouteOptions, adapterRoute } from '../http/routes.js';
 import type { Latchkey } from '../latchkey.js';
 
 declare global {
@@ -25,16 +27,13 @@ declare global {
 }
 
 /** Options of {@link latchkeyExpress}. */
-export interface ExpressAdapterOptions {
-  /** Routes that skip the CSRF check (webhooks, token-authenticated APIs). Decide narrowly. */
-  csrfExempt?(request: HttpRequest): boolean;
+export interface ExpressAdapterOptions extends AdapterRouteOptions {
   /** The client's address; `req.ip` by default (which follows Express's `trust proxy`). */
   clientIp?(req: Request): string | null;
 }
 
-// RFC 9110 section 9.2.1: the safe methods; everything else needs proof of origin (INVARIANTS 6).
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
-const requests = new WeakMap<IncomingMessage, HttpRequest>();
+// The requests this adapter set up (and their framework-neutral request, for the error handler).
+const exchanges = new WeakMap<IncomingMessage, { readonly request: HttpRequest }>();
 
 function httpRequestOf(
   req: Request,
@@ -66,59 +65,49 @@ export function latchkeyExpress<User extends AuthUser>(
   latchkey: Latchkey<User>,
   options: ExpressAdapterOptions = {},
 ): RequestHandler {
+  const { pipeline } = latchkey;
   const maxBodySize = latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE;
   return function latchkeyMiddleware(req, res, next): void {
-    if (requests.has(req)) {
+    if (exchanges.has(req)) {
       next(); // installed twice (an app and a router): the first one already holds the response
       return;
     }
     const request = httpRequestOf(req, maxBodySize, options);
-    if (request === null || !latchkey.hostAllowed(request)) {
-      writeResponse(res, refuseHost(latchkey, request)).catch(next);
+    if (request === null || !pipeline.hostAllowed(request)) {
+      writeResponse(res, pipeline.refuseHost(request)).catch(next);
       return;
     }
-    requests.set(req, request);
+    const exchange = pipeline.start(request, adapterRoute(options, request));
+    exchanges.set(req, exchange);
     // Built on first use: a route that never touches it costs nothing and is sent untouched.
-    let ctx: RequestContext<User> | null = null;
-    const context = (): RequestContext<User> => {
-      ctx ??= latchkey.begin(request);
-      return ctx;
-    };
-    Object.defineProperty(req, 'latchkey', { configurable: true, enumerable: true, get: context });
-    holdUntilCommitted(res, {
-      needed: () => ctx !== null,
-      commit: (head) => finishHead(latchkey, context(), head),
+    Object.defineProperty(req, 'latchkey', {
+      configurable: true,
+      enumerable: true,
+      get: () => exchange.context,
     });
-    if (SAFE_METHODS.has(request.method) || options.csrfExempt?.(request)) {
+    holdUntilCommitted(res, {
+      needed: () => exchange.started,
+      commit: (head) => pipeline.commit(exchange.context, head),
+    });
+    const entered = pipeline.enter(exchange);
+    if (entered === null) {
       next();
       return;
     }
-    checkCsrf(latchkey, context(), req, res).then(
-      (passed) => (passed ? next() : undefined),
-      (error: unknown) => {
-        const mapped = latchkey.responseForError(request, error);
+    entered
+      .then(async (rejection) => {
+        if (rejection !== null) return writeResponse(res, rejection);
+        // The token check read the form: leave it where body parsers would (they skip a consumed body).
+        const form = isSafeMethod(request.method) ? null : await request.form();
+        if (form !== null && req.body === undefined) req.body = formObject(form);
+        next();
+      })
+      .catch((error: unknown) => {
+        const mapped = pipeline.recover(request, error);
         if (mapped === null) next(error);
         else writeResponse(res, mapped).catch(next);
-      },
-    );
+      });
   };
-}
-
-async function checkCsrf<User extends AuthUser>(
-  latchkey: Latchkey<User>,
-  ctx: RequestContext<User>,
-  req: Request,
-  res: ExpressResponse,
-): Promise<boolean> {
-  const rejection = await latchkey.checkCsrf(ctx);
-  if (rejection !== null) {
-    await writeResponse(res, rejection);
-    return false;
-  }
-  // The token check read the form: leave it where body parsers would (they skip a consumed body).
-  const form = await ctx.request.form();
-  if (form !== null && req.body === undefined) req.body = formObject(form);
-  return true;
 }
 
 /**
@@ -130,8 +119,8 @@ export function contextOf<User extends AuthUser>(
   latchkey: Latchkey<User>,
   req: Request,
 ): RequestContext<User> {
-  const ctx: RequestContext | undefined = requests.has(req) ? req.latchkey : undefined;
-  if (ctx === undefined || ctx.app !== latchkey) {
+  const ctx: RequestContext | undefined = exchanges.has(req) ? req.latchkey : undefined;
+  if (ctx === undefined || ctx.auth !== latchkey.auth) {
     throw new LatchkeyError(
       'LATCHKEY_ADAPTER_MISSING',
       'No Latchkey context on this request: install app.use(latchkeyExpress(latchkey)) before the route.',
@@ -187,7 +176,7 @@ export function latchkeyErrorHandler<User extends AuthUser>(latchkey: Latchkey<U
   return (error: unknown, req, res, next) => {
     // An error from a body parser installed before Latchkey still gets Latchkey's error page.
     const request =
-      requests.get(req) ?? httpRequestOf(req, latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE, {});
+      exchanges.get(req)?.request ?? httpRequestOf(req, latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE, {});
     if (request === null || responseStarted(res)) {
       next(error);
       return;

@@ -1,17 +1,19 @@
 /**
- * @module The Fastify adapter (Fastify 5): a plugin that checks the host (`onRequest`), parses
- * urlencoded forms within `DATA_UPLOAD_MAX_MEMORY_SIZE`, checks CSRF once the body is parsed
- * (`preHandler`), gives each request a lazily built context (`request.latchkey`), and commits the
- * session before the reply goes out (`onSend`); plus an error handler for `setErrorHandler`.
+ * @module The Fastify adapter (Fastify 5): a plugin that maps Fastify's hooks onto the pipeline's
+ * steps — host check and route options (`onRequest`; a route's `config.latchkey` counts), CSRF and
+ * guards once the body is parsed (`preHandler`), the commit before the reply goes out (`onSend`) —
+ * parses urlencoded forms within `DATA_UPLOAD_MAX_MEMORY_SIZE`, gives each request a lazily built
+ * context (`request.latchkey`), and offers an error handler for `setErrorHandler`.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthUser } from '../auth/types.js';
 import { ConfigurationError, LatchkeyError } from '../core/errors.js';
 import type { RequestContext } from '../http/context.js';
+import type { Exchange } from '../http/exchange.js';
 import { formObject, requestUrl } from '../http/node.js';
-import { finishHead, refuseHost } from '../http/node-commit.js';
 import { headerEntries, headersFromNode } from '../http/node-response.js';
+import type { Pipeline } from '../http/pipeline.js';
 import {
   BadRequestError,
   decodeUtf8,
@@ -19,6 +21,12 @@ import {
   isJsonMediaType,
   mediaTypeOf,
 } from '../http/request.js';
+import {
+  type AdapterRouteOptions,
+  adapterRoute,
+  mergeRouteOptions,
+  type RouteOptions,
+} from '../http/routes.js';
 import type { Latchkey } from '../latchkey.js';
 
 declare module 'fastify' {
@@ -29,30 +37,25 @@ declare module 'fastify' {
 }
 
 /** Options of {@link latchkeyFastify}. */
-export interface FastifyAdapterOptions {
+export interface FastifyAdapterOptions extends AdapterRouteOptions {
   /** The app-wide instance from `createLatchkey`. */
   readonly latchkey: Latchkey<AuthUser>;
-  /** Routes that skip the CSRF check (webhooks, token-authenticated APIs). Decide narrowly. */
-  csrfExempt?(request: HttpRequest): boolean;
   /** The client's address; `request.ip` by default (which follows Fastify's `trustProxy`). */
   clientIp?(request: FastifyRequest): string | null;
 }
 
 const FORM = 'application/x-www-form-urlencoded';
-// RFC 9110 section 9.2.1: the safe methods; everything else needs proof of origin (INVARIANTS 6).
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const forms = new WeakMap<FastifyRequest, URLSearchParams>();
-const requests = new WeakMap<FastifyRequest, HttpRequest>();
-const contexts = new WeakMap<FastifyRequest, RequestContext>();
+const exchanges = new WeakMap<FastifyRequest, Exchange<AuthUser>>();
 const committed = new WeakSet<FastifyRequest>();
 
 function validate(options: FastifyAdapterOptions, fastify: FastifyInstance): FastifyAdapterOptions {
   const problems: string[] = [];
-  const { latchkey, csrfExempt, clientIp } = options ?? {};
-  if (typeof latchkey?.begin !== 'function' || typeof latchkey?.finish !== 'function') {
+  const { latchkey, csrfExempt, clientIp, routes } = options ?? {};
+  if (typeof latchkey?.pipeline?.handle !== 'function') {
     problems.push('latchkeyFastify: option "latchkey" must be the instance returned by createLatchkey()');
   }
-  for (const [name, value] of Object.entries({ csrfExempt, clientIp })) {
+  for (const [name, value] of Object.entries({ csrfExempt, clientIp, routes })) {
     if (value !== undefined && typeof value !== 'function') {
       problems.push(`latchkeyFastify: option "${name}" must be a function, got ${typeof value}`);
     }
@@ -105,7 +108,7 @@ async function discard(payload: unknown): Promise<void> {
 
 /** The reply's payload after the commit: the same with the session's headers, or a replacement. */
 async function commitReply(
-  latchkey: Latchkey<AuthUser>,
+  pipeline: Pipeline<AuthUser>,
   ctx: RequestContext,
   reply: FastifyReply,
   payload: unknown,
@@ -113,7 +116,7 @@ async function commitReply(
   const web = payload instanceof Response ? payload : null;
   const status = web?.status ?? reply.statusCode;
   const headers = web === null ? headersFromNode(reply.getHeaders()) : web.headers;
-  const out = await finishHead(latchkey, ctx, new Response(null, { status, headers }));
+  const out = await pipeline.commit(ctx, new Response(null, { status, headers }));
   if (out.body === null && out.status === status) {
     if (web === null) {
       setReplyHeaders(reply, out.headers);
@@ -127,22 +130,20 @@ async function commitReply(
   return out;
 }
 
+/** Per-route options declared on a Fastify route: `config: { latchkey: { public: true } }`. */
+function fastifyRouteOptions(request: FastifyRequest): RouteOptions | undefined {
+  const config = request.routeOptions.config as { latchkey?: RouteOptions } | undefined;
+  return config?.latchkey;
+}
+
 async function plugin(fastify: FastifyInstance, rawOptions: FastifyAdapterOptions): Promise<void> {
-  const { latchkey, csrfExempt, clientIp } = validate(rawOptions, fastify);
-  const maxBodySize = latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE;
-  const context = (request: FastifyRequest): RequestContext | null => {
-    const known = contexts.get(request);
-    if (known !== undefined) return known;
-    const http = requests.get(request);
-    if (http === undefined) return null;
-    const ctx = latchkey.begin(http);
-    contexts.set(request, ctx);
-    return ctx;
-  };
+  const options = validate(rawOptions, fastify);
+  const { pipeline } = options.latchkey;
+  const maxBodySize = options.latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE;
   fastify.decorateRequest('latchkey', {
     getter(this: FastifyRequest): RequestContext {
-      const ctx = context(this);
-      if (ctx !== null) return ctx;
+      const exchange = exchanges.get(this);
+      if (exchange !== undefined) return exchange.context;
       throw new LatchkeyError(
         'LATCHKEY_ADAPTER_MISSING',
         'request.latchkey is set by latchkeyFastify in onRequest',
@@ -159,23 +160,23 @@ async function plugin(fastify: FastifyInstance, rawOptions: FastifyAdapterOption
     }
   });
   fastify.addHook('onRequest', async (request, reply) => {
-    const http = fromFastifyRequest(request, clientIp ? clientIp(request) : request.ip);
-    if (http === null || !latchkey.hostAllowed(http)) return reply.send(refuseHost(latchkey, http));
-    requests.set(request, http);
+    const http = fromFastifyRequest(request, options.clientIp ? options.clientIp(request) : request.ip);
+    if (http === null || !pipeline.hostAllowed(http)) return reply.send(pipeline.refuseHost(http));
+    const route = mergeRouteOptions(fastifyRouteOptions(request), adapterRoute(options, http));
+    exchanges.set(request, pipeline.start(http, route));
   });
+  // Fastify parses bodies between `onRequest` and `preHandler`: the CSRF check reads the form here.
   fastify.addHook('preHandler', async (request, reply) => {
-    const http = requests.get(request);
-    if (http === undefined || SAFE_METHODS.has(http.method) || csrfExempt?.(http)) return;
-    const ctx = context(request);
-    const rejection = ctx === null ? null : await latchkey.checkCsrf(ctx);
+    const exchange = exchanges.get(request);
+    const rejection = exchange === undefined ? null : await pipeline.enter(exchange);
     if (rejection !== null) return reply.send(rejection);
   });
   fastify.addHook('onSend', async (request, reply, payload) => {
-    const ctx = contexts.get(request);
+    const exchange = exchanges.get(request);
     // Once only: an error reply after a failed commit goes out as it is, with no session cookie.
-    if (ctx === undefined || committed.has(request)) return payload;
+    if (exchange === undefined || !exchange.started || committed.has(request)) return payload;
     committed.add(request);
-    return commitReply(latchkey, ctx, reply, payload);
+    return commitReply(pipeline, exchange.context, reply, payload);
   });
 }
 
@@ -202,7 +203,7 @@ export function contextOf<User extends AuthUser>(
   request: FastifyRequest,
 ): RequestContext<User> {
   const ctx = request.latchkey;
-  if (ctx.app !== latchkey) {
+  if (ctx.auth !== latchkey.auth) {
     throw new LatchkeyError(
       'LATCHKEY_ADAPTER_MISSING',
       'This request was set up by another Latchkey instance.',
@@ -232,12 +233,12 @@ export function latchkeyErrorHandler<User extends AuthUser>(
   latchkey: Latchkey<User>,
 ): (error: unknown, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
   return (error, request, reply) => {
-    const http = requests.get(request) ?? null;
+    const http = exchanges.get(request)?.request ?? null;
     const exposed = clientError(error);
     const mapped =
       http === null
         ? null
-        : (latchkey.responseForError(http, error) ??
+        : (latchkey.pipeline.recover(http, error) ??
           (exposed === null ? null : latchkey.errorResponse(http, exposed.status, exposed.message)));
     if (mapped === null) throw error;
     return reply.send(mapped);

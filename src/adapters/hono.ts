@@ -1,12 +1,13 @@
 /**
- * @module The Hono adapter: one middleware that maps Hono's context onto the framework-neutral
- * pipeline — begin (host check, context, CSRF check), the route, finish (messages, session,
- * cookies, caching) — and exposes the request's context as `c.get('latchkey')`.
+ * @module The Hono adapter: one middleware that maps Hono's request and response onto the
+ * framework-neutral pipeline (`latchkey.pipeline.handle`) and exposes the request's context as
+ * `c.get('latchkey')`.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AuthUser } from '../auth/types.js';
 import type { RequestContext } from '../http/context.js';
-import { fromWebRequest, type HttpRequest } from '../http/request.js';
+import { fromWebRequest } from '../http/request.js';
+import { type AdapterRouteOptions, adapterRoute } from '../http/routes.js';
 import type { Latchkey } from '../latchkey.js';
 
 /** Hono environment type for apps using the middleware: `new Hono<LatchkeyEnv>()`. */
@@ -15,9 +16,7 @@ export interface LatchkeyEnv<User extends AuthUser = AuthUser> {
 }
 
 /** Options of {@link latchkeyMiddleware}. */
-export interface HonoAdapterOptions {
-  /** Routes that skip the CSRF check (webhooks, token-authenticated APIs). Decide narrowly. */
-  csrfExempt?(request: HttpRequest): boolean;
+export interface HonoAdapterOptions extends AdapterRouteOptions {
   /** The client's address (e.g. from `getConnInfo`, or trusted proxies' `X-Forwarded-For`). */
   clientIp?(c: Context): string | null;
 }
@@ -42,34 +41,20 @@ export function latchkeyMiddleware<User extends AuthUser>(
   latchkey: Latchkey<User>,
   options: HonoAdapterOptions = {},
 ): MiddlewareHandler<LatchkeyEnv<User>> {
+  const { pipeline } = latchkey;
+  const maxBodySize = latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE;
   return async (c, next) => {
-    const request = fromWebRequest(c.req.raw, {
-      maxBodySize: latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
-      clientIp: options.clientIp?.(c) ?? null,
-    });
-    if (!latchkey.hostAllowed(request)) {
-      // Django's DisallowedHost: a poisoned Host must not reach links, redirects or origin checks.
-      latchkey.logger.log('warn', 'security.disallowed_host', { path: request.url.pathname });
-      replaceResponse(
-        c,
-        latchkey.errorResponse(request, 400, 'Bad Request: the Host header is not allowed.'),
-      );
-      return;
-    }
-    const ctx = latchkey.begin(request);
-    c.set('latchkey', ctx);
-    try {
-      const rejection = options.csrfExempt?.(request) ? null : await latchkey.checkCsrf(ctx);
-      if (rejection === null) {
+    const request = fromWebRequest(c.req.raw, { maxBodySize, clientIp: options.clientIp?.(c) ?? null });
+    const response = await pipeline.handle(
+      request,
+      async (exchange) => {
+        c.set('latchkey', exchange.context);
         await next();
-        const mapped = c.error === undefined ? null : latchkey.responseForError(request, c.error);
-        if (mapped !== null) replaceResponse(c, mapped);
-      }
-      replaceResponse(c, await latchkey.finish(ctx, rejection ?? c.res));
-    } catch (error) {
-      const mapped = latchkey.responseForError(request, error);
-      if (mapped === null) throw error;
-      replaceResponse(c, mapped);
-    }
+        // Hono turned a thrown error into `c.res` (its onError); Latchkey's own errors get their 4xx/503.
+        return (c.error === undefined ? null : pipeline.recover(request, c.error)) ?? c.res;
+      },
+      { route: adapterRoute(options, request) },
+    );
+    replaceResponse(c, response);
   };
 }

@@ -2,7 +2,7 @@
  * @module `authenticate` (Django's ModelBackend): one hash for every attempt, and one failure
  * for an unknown user, a wrong password and an inactive account alike.
  */
-import type { RequestContext } from '../http/context.js';
+import type { AuthScope } from './scope.js';
 import type { AuthUser } from './types.js';
 
 /** Credentials as typed by the user. */
@@ -19,28 +19,28 @@ export interface Credentials {
  * if (user) await login(ctx, user);
  */
 export async function authenticate<User extends AuthUser>(
-  ctx: RequestContext<User>,
+  ctx: AuthScope<User>,
   credentials: Credentials,
 ): Promise<User | null> {
-  const { app } = ctx;
-  const user = await app.users.getByUsername(credentials.username);
+  const { auth } = ctx;
+  const user = await auth.users.getByUsername(credentials.username);
   let authenticated: User | null = null;
   if (user === null) {
     // Django ticket #20760: without this, response time tells which usernames exist.
-    await app.passwords.harden(credentials.password);
+    await auth.passwords.harden(credentials.password);
   } else {
     // The hash is checked even for inactive users, so that timing does not tell them apart.
-    const { valid, mustUpdate } = await app.passwords.check(credentials.password, user.password);
+    const { valid, mustUpdate } = await auth.passwords.check(credentials.password, user.password);
     if (valid && user.isActive) {
       authenticated = user;
       if (mustUpdate) {
-        await app.users.setPassword(user.id, await app.passwords.make(credentials.password));
-        authenticated = (await app.users.getById(user.id)) ?? user;
+        await auth.users.setPassword(user.id, await auth.passwords.make(credentials.password));
+        authenticated = (await auth.users.getById(user.id)) ?? user;
       }
     }
   }
   if (authenticated === null) {
-    await app.events.emit('userLoginFailed', {
+    await auth.events.emit('userLoginFailed', {
       credentials: { username: credentials.username, password: '********' },
       origin: ctx.origin(),
     });

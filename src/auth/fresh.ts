@@ -3,7 +3,7 @@
  * `auth_time`): a password login or a re-authentication stamps the session with the time; a
  * session restored by a remember-me token or an API token carries no stamp, so it is never fresh.
  */
-import type { RequestContext } from '../http/context.js';
+import type { AuthScope } from './scope.js';
 import type { AuthUser } from './types.js';
 
 /** Session data key of the time (ms since the epoch) the password was last checked. */
@@ -14,8 +14,8 @@ export const AUTH_TIME_KEY = '_auth_time';
  * @example
  * await markFresh(ctx); // after login or re-authentication
  */
-export async function markFresh<User extends AuthUser>(ctx: RequestContext<User>): Promise<void> {
-  await ctx.session.set(AUTH_TIME_KEY, ctx.app.clock.now());
+export async function markFresh<User extends AuthUser>(ctx: AuthScope<User>): Promise<void> {
+  await ctx.session.set(AUTH_TIME_KEY, ctx.auth.clock.now());
 }
 
 /**
@@ -24,13 +24,13 @@ export async function markFresh<User extends AuthUser>(ctx: RequestContext<User>
  * @example
  * if (!(await isFresh(ctx))) return reauthRequired(ctx, { next: '/accounts/sessions/' });
  */
-export async function isFresh<User extends AuthUser>(ctx: RequestContext<User>): Promise<boolean> {
+export async function isFresh<User extends AuthUser>(ctx: AuthScope<User>): Promise<boolean> {
   if ((await ctx.user()) === null || ctx.authMethod !== 'session') return false;
   const at = await ctx.session.get(AUTH_TIME_KEY);
   if (typeof at !== 'number') return false;
-  const age = ctx.app.clock.now() - at;
+  const age = ctx.auth.clock.now() - at;
   // A stamp from the future (a clock moved back) is not trusted either.
-  return age >= 0 && age <= ctx.app.settings.REAUTH_MAX_AGE * 1000;
+  return age >= 0 && age <= ctx.auth.reauthMaxAge * 1000;
 }
 
 /**
@@ -42,14 +42,14 @@ export async function isFresh<User extends AuthUser>(ctx: RequestContext<User>):
  * if (await confirmPassword(ctx, user, form.get('password') ?? '')) return redirect(next);
  */
 export async function confirmPassword<User extends AuthUser>(
-  ctx: RequestContext<User>,
+  ctx: AuthScope<User>,
   user: User,
   password: string,
 ): Promise<boolean> {
-  const { app } = ctx;
-  const { valid } = await app.passwords.check(password, user.password);
+  const { auth } = ctx;
+  const { valid } = await auth.passwords.check(password, user.password);
   if (!valid || ctx.authMethod !== 'session') {
-    await app.events.emit('userLoginFailed', {
+    await auth.events.emit('userLoginFailed', {
       credentials: { username: user.username, password: '********' },
       origin: ctx.origin(),
     });
@@ -57,6 +57,6 @@ export async function confirmPassword<User extends AuthUser>(
   }
   await ctx.session.cycleKey();
   await markFresh(ctx);
-  await app.events.emit('reauthenticated', { user, origin: ctx.origin() });
+  await auth.events.emit('reauthenticated', { user, origin: ctx.origin() });
   return true;
 }

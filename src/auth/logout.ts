@@ -4,7 +4,8 @@
  * request is anonymous; this browser's remember-me series ends too. Deleting the cookies happens
  * when the response is committed.
  */
-import type { RequestContext } from '../http/context.js';
+import { forgetPresentedSeries } from './remember/series.js';
+import type { AuthScope } from './scope.js';
 import type { AuthUser } from './types.js';
 
 /**
@@ -12,15 +13,15 @@ import type { AuthUser } from './types.js';
  * @example
  * await logout(ctx);
  */
-export async function logout<User extends AuthUser>(ctx: RequestContext<User>): Promise<void> {
+export async function logout<User extends AuthUser>(ctx: AuthScope<User>): Promise<void> {
   const user = await ctx.user();
-  await ctx.app.events.emit('userLoggedOut', { user, origin: ctx.origin() });
+  await ctx.auth.events.emit('userLoggedOut', { user, origin: ctx.origin() });
   // Logging out with an API token revokes that token (Django REST framework's knox-style logout).
   if (ctx.authMethod === 'token' && ctx.authorization.kind === 'token') {
-    await ctx.app.tokens?.revoke(ctx.authorization.token);
+    await ctx.auth.tokens?.revoke(ctx.authorization.token);
   }
   await ctx.session.flush();
   // A remembered browser must not log itself back in at the next request.
-  await ctx.app.rememberMe?.forgetPresented(ctx);
+  await forgetPresentedSeries(ctx);
   ctx.setUser(null);
 }

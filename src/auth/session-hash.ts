@@ -8,6 +8,9 @@ import type { AuthUser } from './types.js';
 
 const SALT = 'latchkey.auth.AbstractBaseUser.get_session_auth_hash';
 
+/** Session data key of the session auth hash (Django's `HASH_SESSION_KEY`). */
+export const AUTH_HASH_KEY = '_auth_user_hash';
+
 /** The hash of `user`'s current password under `secret`, as hex. */
 export function sessionAuthHash(user: Pick<AuthUser, 'password'>, secret: string): string {
   return saltedHmac(SALT, user.password, secret).toString('hex');

@@ -15,9 +15,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from '../core/clock.js';
+import { formatIp, parseIp } from '../core/ip.js';
 import type { Logger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
-import { formatIp, parseIp } from '../http/client-ip.js';
 import {
   delayAfter,
   MemoryThrottleStore,

@@ -4,6 +4,7 @@
  * caller's decision, per route (INVARIANTS 6).
  */
 import type { Logger } from '../core/logger.js';
+import { isSafeMethod } from '../core/methods.js';
 import type { Settings } from '../core/settings.js';
 import { type CsrfOriginSettings, checkReferer, isOriginVerified, isTrustedOrigin } from './origin.js';
 import {
@@ -37,8 +38,6 @@ export interface CsrfCheckInput {
   /** Receives `security.csrf_rejected` with the reason code and path (never a token or secret). */
   readonly logger?: Logger;
 }
-
-const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 function readHeader(input: CsrfCheckInput, name: string): string | null {
   const value = input.header(name);
@@ -125,7 +124,7 @@ function checkUnsafe(input: CsrfCheckInput, method: string): CsrfRejection | nul
  */
 export function checkCsrf(input: CsrfCheckInput): CsrfRejection | null {
   const method = input.method.toUpperCase();
-  if (safeMethods.has(method)) return null;
+  if (isSafeMethod(method)) return null;
   const refused = checkUnsafe(input, method);
   if (refused !== null) {
     input.logger?.log('warn', 'security.csrf_rejected', {

@@ -9,12 +9,16 @@ import type { AuthUser } from '../auth/types.js';
 import { type CookieOptions, deleteCookieHeader, serializeCookie } from '../core/cookies.js';
 import { messageCookieOptions } from '../messages/cookie-storage.js';
 import { MESSAGES_COOKIE_NAME } from '../messages/store.js';
+import type { Session } from '../sessions/session.js';
 import type { RequestContext } from './context.js';
 import { patchVary } from './headers.js';
 
+/** The session cookie's value after a save (the key, or a client-side store's signed record). */
+export type SessionCookieValue = (session: Session) => string | null;
+
 /** Attributes of the session cookie; deletion must repeat them exactly (INVARIANTS 3). */
 export function sessionCookieOptions<User extends AuthUser>(ctx: RequestContext<User>): CookieOptions {
-  const s = ctx.app.settings;
+  const s = ctx.settings;
   return {
     domain: s.SESSION_COOKIE_DOMAIN,
     path: s.SESSION_COOKIE_PATH,
@@ -31,7 +35,7 @@ async function commitMessages<User extends AuthUser>(
   const { cookie } = await ctx.messages.commit();
   if (cookie === undefined) return;
   // Django's CookieStorage: path "/", the session cookie's domain, Secure, HttpOnly and SameSite.
-  const options = messageCookieOptions(ctx.app.settings);
+  const options = messageCookieOptions(ctx.settings);
   headers.append(
     'Set-Cookie',
     cookie === null
@@ -44,9 +48,10 @@ async function commitSession<User extends AuthUser>(
   ctx: RequestContext<User>,
   status: number,
   headers: Headers,
+  cookieValue: SessionCookieValue,
 ): Promise<void> {
-  const { session, app } = ctx;
-  const s = app.settings;
+  const { session } = ctx;
+  const s = ctx.settings;
   if (s.SESSION_SAVE_EVERY_REQUEST && session.key !== null) await session.load();
   if (session.accessed) patchVary(headers, ['Cookie']);
   if (ctx.hadSessionCookie && session.isEmpty) {
@@ -56,7 +61,7 @@ async function commitSession<User extends AuthUser>(
   if (!(session.modified || s.SESSION_SAVE_EVERY_REQUEST) || session.isEmpty || status >= 500) return;
   await session.save();
   // The key, or on a client-side store (signed_cookies) the signed record under it.
-  const value = app.sessionCookieValue(session);
+  const value = cookieValue(session);
   if (value === null) return;
   const options: CookieOptions = { ...sessionCookieOptions(ctx) };
   const cookie = (await session.getExpireAtBrowserClose())
@@ -75,9 +80,9 @@ async function commitSession<User extends AuthUser>(
  * and domain; persistent until the series ends, whatever `SESSION_EXPIRE_AT_BROWSER_CLOSE` says.
  */
 function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, headers: Headers): void {
-  const change = ctx.rememberCookieChange;
+  const change = ctx.remember.change;
   if (change === null) return;
-  const s = ctx.app.settings;
+  const s = ctx.settings;
   const options: CookieOptions = {
     domain: s.SESSION_COOKIE_DOMAIN,
     path: s.SESSION_COOKIE_PATH,
@@ -89,7 +94,7 @@ function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, header
     headers.append('Set-Cookie', deleteCookieHeader(REMEMBER_COOKIE_NAME, options));
     return;
   }
-  const maxAge = Math.max(0, Math.floor((change.expiresAt.getTime() - ctx.app.clock.now()) / 1000));
+  const maxAge = Math.max(0, Math.floor((change.expiresAt.getTime() - ctx.auth.clock.now()) / 1000));
   headers.append(
     'Set-Cookie',
     serializeCookie(REMEMBER_COOKIE_NAME, change.value, { ...options, maxAge, expires: change.expiresAt }),
@@ -99,12 +104,12 @@ function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, header
 function commitCsrf<User extends AuthUser>(ctx: RequestContext<User>, headers: Headers): void {
   const secret = ctx.csrf.cookieToSet();
   if (secret === null) return;
-  const s = ctx.app.settings;
+  const s = ctx.settings;
   headers.append(
     'Set-Cookie',
     serializeCookie(s.CSRF_COOKIE_NAME, secret, {
       maxAge: s.CSRF_COOKIE_AGE,
-      expires: new Date(ctx.app.clock.now() + s.CSRF_COOKIE_AGE * 1000),
+      expires: new Date(ctx.auth.clock.now() + s.CSRF_COOKIE_AGE * 1000),
       domain: s.CSRF_COOKIE_DOMAIN,
       path: s.CSRF_COOKIE_PATH,
       secure: s.CSRF_COOKIE_SECURE,
@@ -142,10 +147,11 @@ function withMutableHeaders(response: Response): Response {
 export async function commitResponse<User extends AuthUser>(
   ctx: RequestContext<User>,
   response: Response,
+  cookieValue: SessionCookieValue,
 ): Promise<Response> {
   const out = withMutableHeaders(response);
   await commitMessages(ctx, out.headers);
-  await commitSession(ctx, out.status, out.headers);
+  await commitSession(ctx, out.status, out.headers, cookieValue);
   commitRemember(ctx, out.headers);
   commitCsrf(ctx, out.headers);
   if (ctx.isAuthenticated && !out.headers.has('Cache-Control')) {

@@ -1,13 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { createMemoryLogger } from '../core/logger.js';
-import { defineSettings } from '../core/settings.js';
-import { createLatchkey } from '../latchkey.js';
-import type { SessionRecord } from '../sessions/store.js';
-import { MemorySessionStore } from '../stores/memory.js';
-import { type CommitHooks, finishHead, holdUntilCommitted, responseStarted } from './node-commit.js';
-import { fromWebRequest } from './request.js';
+import { type CommitHooks, holdUntilCommitted, responseStarted } from './node-commit.js';
 
 let server: Server | null = null;
 afterEach(() => {
@@ -119,34 +113,5 @@ describe('holdUntilCommitted', () => {
     );
     expect(await response.text()).toBe('now');
     expect(sentAtOnce).toEqual([true]);
-  });
-});
-
-describe('finishHead', () => {
-  test('a commit failing in a way Latchkey does not know becomes a logged 500', async () => {
-    class BrokenStore extends MemorySessionStore {
-      override async create(_key: string, _record: SessionRecord): Promise<void> {
-        throw new Error('driver bug');
-      }
-    }
-    const logger = createMemoryLogger();
-    const latchkey = createLatchkey({
-      settings: defineSettings({ DEBUG: true, ALLOWED_HOSTS: ['localhost'] }),
-      sessionStore: new BrokenStore(),
-      users: {
-        getById: async () => null,
-        getByUsername: async () => null,
-        setPassword: async () => undefined,
-        updateLastLogin: async () => undefined,
-        hasPerm: async () => false,
-      },
-      logger,
-    });
-    const ctx = latchkey.begin(fromWebRequest(new Request('http://localhost/'), { maxBodySize: 1024 }));
-    await ctx.session.set('x', 1);
-    const out = await finishHead(latchkey, ctx, new Response(null, { status: 200 }));
-    expect(out.status).toBe(500);
-    expect(out.body).not.toBeNull();
-    expect(logger.events.map((e) => e.event)).toContain('app.commit_failed');
   });
 });

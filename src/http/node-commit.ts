@@ -6,11 +6,7 @@
  * and saves in parallel with the body; here the save is awaited first (INVARIANTS 1 and 10).
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { AuthUser } from '../auth/types.js';
-import type { Latchkey } from '../latchkey.js';
-import type { RequestContext } from './context.js';
 import { headerEntries, headersFromNode, replaceHeaders } from './node-response.js';
-import type { HttpRequest } from './request.js';
 
 /** How a response is committed; see {@link holdUntilCommitted}. */
 export interface CommitHooks {
@@ -56,7 +52,7 @@ function setWriteHeadHeaders(res: ServerResponse, args: readonly unknown[]): voi
  * Holds every write of `res` until `hooks.commit` has run once, then sends the handler's output
  * with the committed headers, or the replacement instead of it.
  * @example
- * holdUntilCommitted(res, { needed: () => ctx !== null, commit: (head) => finishHead(latchkey, ctx, head) });
+ * holdUntilCommitted(res, { needed: () => exchange.started, commit: (head) => pipeline.commit(exchange.context, head) });
  */
 export function holdUntilCommitted(res: ServerResponse, hooks: CommitHooks): void {
   const original = {
@@ -143,43 +139,4 @@ function swallow<T>(args: readonly unknown[], result: T): T {
   const last = args.at(-1);
   if (typeof last === 'function') process.nextTick(() => last());
   return result;
-}
-
-/**
- * Runs `latchkey.finish` on a response head, for {@link holdUntilCommitted}: a commit that fails in
- * a way Latchkey does not know becomes a logged 500 (never the handler's response without its
- * session saved).
- * @example
- * const out = await finishHead(latchkey, ctx, new Response(null, { status: 200 }));
- */
-export async function finishHead<User extends AuthUser>(
-  latchkey: Latchkey<User>,
-  ctx: RequestContext<User>,
-  head: Response,
-): Promise<Response> {
-  try {
-    return await latchkey.finish(ctx, head);
-  } catch (error) {
-    latchkey.logger.log('error', 'app.commit_failed', {
-      message: error instanceof Error ? error.message : String(error),
-    });
-    return latchkey.errorResponse(ctx.request, 500, 'Internal server error.');
-  }
-}
-
-/**
- * The 400 for a request whose `Host` is malformed or outside `ALLOWED_HOSTS` (Django's
- * `DisallowedHost`): a poisoned Host must not reach links, redirects or origin checks.
- * @example
- * if (request === null || !latchkey.hostAllowed(request)) return writeResponse(res, refuseHost(latchkey, request));
- */
-export function refuseHost<User extends AuthUser>(
-  latchkey: Latchkey<User>,
-  request: HttpRequest | null,
-): Response {
-  latchkey.logger.log('warn', 'security.disallowed_host', { path: request?.url.pathname ?? null });
-  const message = 'Bad Request: the Host header is not allowed.';
-  return request === null
-    ? new Response(message, { status: 400 })
-    : latchkey.errorResponse(request, 400, message);
 }

@@ -34,7 +34,6 @@ export {
 export {
   type DeviceEntry,
   forgetDeviceView,
-  listRememberedDevices,
   listSessions,
   logoutOthersView,
   revokeSessionView,

@@ -44,7 +44,7 @@ export async function throttleLogin<User extends AuthUser>(
   ctx: RequestContext<User>,
   username: string,
 ): Promise<ThrottleGate> {
-  const throttle = ctx.app.loginThrottle;
+  const throttle = ctx.auth.loginThrottle;
   if (throttle === null) return { allowed: true, succeeded: async () => {} };
   const verdict = await throttle.begin({ username, ip: ctx.request.clientIp });
   if (!verdict.allowed) return { allowed: false, retryAfter: verdict.retryAfter };
@@ -116,5 +116,5 @@ export async function loginView<User extends AuthUser>(
   await gate.succeeded();
   // The "remember me" checkbox (an HTML checkbox posts "on" when ticked and nothing otherwise).
   await login(ctx, user, { remember: form?.get('remember') === 'on' });
-  return redirect(next ?? ctx.app.settings.LOGIN_REDIRECT_URL);
+  return redirect(next ?? ctx.settings.LOGIN_REDIRECT_URL);
 }

@@ -40,7 +40,7 @@ export async function logoutView<User extends AuthUser>(
   ctx: RequestContext<User>,
   options: LogoutViewOptions<User>,
 ): Promise<Response> {
-  const { request, app } = ctx;
+  const { request, settings } = ctx;
   if (request.method === 'GET' || request.method === 'HEAD') {
     const body = await options.renderConfirm(ctx, {
       csrfToken: ctx.csrf.getToken(),
@@ -55,12 +55,12 @@ export async function logoutView<User extends AuthUser>(
   const next = await safeNext(ctx);
   await logout(ctx);
   ctx.messages.success(LOGGED_OUT_MESSAGE);
-  const target = next ?? options.nextPage ?? app.settings.LOGOUT_REDIRECT_URL;
+  const target = next ?? options.nextPage ?? settings.LOGOUT_REDIRECT_URL;
   const response =
     target === null
       ? html(await options.renderLoggedOut(ctx, { csrfToken: ctx.csrf.getToken(), next: null }))
       : redirect(target);
-  clearSiteData(response.headers, app.settings.LOGOUT_CLEAR_SITE_DATA);
+  clearSiteData(response.headers, settings.LOGOUT_CLEAR_SITE_DATA);
   neverCache(response.headers);
   return response;
 }

@@ -37,7 +37,7 @@ async function check<User extends AuthUser>(
   if (oldPassword.length > MAX_PASSWORD_LENGTH || new1.length > MAX_PASSWORD_LENGTH) {
     return { errors: ['Password too long.'], password: null };
   }
-  const { valid } = await ctx.app.passwords.check(oldPassword, user.password);
+  const { valid } = await ctx.auth.passwords.check(oldPassword, user.password);
   if (!valid)
     return { errors: ['Your old password was entered incorrectly. Please enter it again.'], password: null };
   if (new1 !== new2) return { errors: ['The two password fields didn’t match.'], password: null };

@@ -7,8 +7,8 @@
 import { confirmPassword, isFresh } from '../auth/fresh.js';
 import type { AuthUser } from '../auth/types.js';
 import type { RequestContext } from '../http/context.js';
+import { wantsJson } from '../http/error-response.js';
 import { BadRequestError } from '../http/request.js';
-import { wantsJson } from '../latchkey.js';
 import { json } from './api.js';
 import { html, methodNotAllowed } from './html.js';
 import { MAX_PASSWORD_LENGTH, throttleLogin, tooManyAttempts } from './login.js';
@@ -43,7 +43,7 @@ export async function reauthRequired<User extends AuthUser>(
   }
   if (await isFresh(ctx)) return null;
   if (json403) {
-    const seconds = ctx.app.settings.REAUTH_MAX_AGE;
+    const seconds = ctx.settings.REAUTH_MAX_AGE;
     return json(
       {
         error: `Re-authentication required: this action needs a password login within the last ${seconds} seconds. Log in again (POST /api/login/) or confirm your password (POST /api/reauthenticate/).`,
@@ -98,7 +98,7 @@ export async function reauthenticateView<User extends AuthUser>(
     return show(next, WRONG_PASSWORD);
   }
   await gate.succeeded();
-  return redirect(next ?? ctx.app.settings.LOGIN_REDIRECT_URL);
+  return redirect(next ?? ctx.settings.LOGIN_REDIRECT_URL);
 }
 
 /**

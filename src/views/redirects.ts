@@ -36,7 +36,7 @@ export function safeQueryNext<User extends AuthUser>(ctx: RequestContext<User>):
 export function loginUrlFor<User extends AuthUser>(ctx: RequestContext<User>): string {
   const { url } = ctx.request;
   const next = encodeURIComponent(url.pathname + url.search).replace(/%2F/g, '/');
-  const loginUrl = ctx.app.settings.LOGIN_URL;
+  const loginUrl = ctx.settings.LOGIN_URL;
   return `${loginUrl}${loginUrl.includes('?') ? '&' : '?'}next=${next}`;
 }
 
@@ -65,6 +65,6 @@ export async function permissionRequired<User extends AuthUser>(
 ): Promise<Response | null> {
   const user = await ctx.user();
   if (user === null) return redirect(loginUrlFor(ctx));
-  if (await ctx.app.users.hasPerm(user, permission)) return null;
-  return ctx.app.errorResponse(ctx.request, 403, 'You do not have permission to see this page.');
+  if (await ctx.auth.users.hasPerm(user, permission)) return null;
+  return ctx.errorResponse(403, 'You do not have permission to see this page.');
 }

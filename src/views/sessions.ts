@@ -1,12 +1,11 @@
 /**
  * @module The sessions page: a user's active sessions (device, IP, created, last seen, "this
- * session"), shown by public id — a hash of the key, never the key (INVARIANTS 9) — with POST
- * routes to end one of them or every other one.
+ * session"), shown by public id — a hash of the key, never the key (INVARIANTS 9) — and its
+ * remembered devices, with POST routes to end one session, every other one, or forget a device.
+ * Ending another device's session needs a fresh login (`reauthenticate.ts`).
  */
-import { logout } from '../auth/logout.js';
-import { logoutOthers } from '../auth/logout-everywhere.js';
-import { type RememberedDevice, rememberedDeviceId } from '../auth/remember/repository.js';
-import { hashRememberPart } from '../auth/remember/token.js';
+import { logoutOthers, revokeSession } from '../auth/logout-everywhere.js';
+import { type DeviceEntry, forgetDevice, rememberedDevices } from '../auth/remember/series.js';
 import { readSessionMeta } from '../auth/session-meta.js';
 import type { AuthUser } from '../auth/types.js';
 import { constantTimeEquals } from '../core/signing.js';
@@ -15,6 +14,8 @@ import { hashSessionKey } from '../sessions/public-id.js';
 import { html, methodNotAllowed } from './html.js';
 import { reauthRequired } from './reauthenticate.js';
 import { loginRequired, redirect } from './redirects.js';
+
+export type { DeviceEntry } from '../auth/remember/series.js';
 
 /** One row of the sessions page. */
 export interface SessionEntry {
@@ -38,43 +39,20 @@ export async function listSessions<User extends AuthUser>(
   ctx: RequestContext<User>,
   user: User,
 ): Promise<SessionEntry[]> {
-  const stored = await ctx.app.engine.store.listUserSessions(user.id);
-  const entries = stored.map(({ key, record }) => {
-    const meta = readSessionMeta(ctx.app.codec.decode(record.data) ?? {});
+  const stored = await ctx.auth.sessions.list(user.id);
+  const entries = stored.map(({ key, expiresAt, data }) => {
+    const meta = readSessionMeta(data);
     return {
       publicId: hashSessionKey(key),
       userAgent: meta?.ua ?? null,
       ip: meta?.ip ?? null,
       createdAt: meta ? new Date(meta.created) : null,
       lastSeen: meta ? new Date(meta.seen) : null,
-      expiresAt: record.expiresAt,
+      expiresAt,
       current: key === ctx.session.key,
     };
   });
   return entries.sort((a, b) => (b.lastSeen?.getTime() ?? 0) - (a.lastSeen?.getTime() ?? 0));
-}
-
-/** One remembered device ("remember me" ticked at a login there) and whether it is this browser. */
-export interface DeviceEntry extends RememberedDevice {
-  readonly current: boolean;
-}
-
-/**
- * The user's remembered devices, most recently used first; empty when the app keeps no
- * remember-me series.
- * @example
- * const devices = await listRememberedDevices(ctx, user);
- */
-export async function listRememberedDevices<User extends AuthUser>(
-  ctx: RequestContext<User>,
-  user: User,
-): Promise<DeviceEntry[]> {
-  const rememberMe = ctx.app.rememberMe;
-  if (rememberMe === null) return [];
-  const series = rememberMe.presented(ctx)?.series;
-  const mine = series === undefined ? null : rememberedDeviceId(hashRememberPart(series));
-  const devices = await rememberMe.source.list(user.id);
-  return devices.map((device) => ({ ...device, current: device.publicId === mine }));
 }
 
 /** What the sessions template receives. */
@@ -94,7 +72,7 @@ export async function sessionsView<User extends AuthUser>(
   if (denied) return denied;
   const user = (await ctx.user()) as User;
   const sessions = await listSessions(ctx, user);
-  const devices = await listRememberedDevices(ctx, user);
+  const devices = await rememberedDevices(ctx, user);
   return html(await options.render(ctx, { csrfToken: ctx.csrf.getToken(), sessions, devices }), {
     cache: 'never',
   });
@@ -108,22 +86,18 @@ export async function revokeSessionView<User extends AuthUser>(
   if (ctx.request.method !== 'POST') return methodNotAllowed(['POST']);
   const denied = await loginRequired(ctx);
   if (denied) return denied;
-  const user = (await ctx.user()) as User;
   const publicId = (await ctx.request.form())?.get('session') ?? '';
-  const target = (await ctx.app.engine.store.listUserSessions(user.id)).find((s) =>
-    constantTimeEquals(hashSessionKey(s.key), publicId),
-  );
-  if (target === undefined) return ctx.app.errorResponse(ctx.request, 404, 'That session no longer exists.');
-  if (target.key === ctx.session.key) {
-    await logout(ctx);
-    ctx.messages.success('You have been logged out.');
-    return redirect(ctx.app.settings.LOGOUT_REDIRECT_URL ?? '/');
-  }
-  // Ending another device's session is sensitive (a thief would lock the owner out): fresh login only.
-  const stale = await reauthRequired(ctx, { next: options.successUrl });
+  // Ending another device's session is sensitive (a thief would lock the owner out): a fresh login
+  // only. Ending this one is a logout, which never asks.
+  const own = ctx.session.key !== null && constantTimeEquals(hashSessionKey(ctx.session.key), publicId);
+  const stale = own ? null : await reauthRequired(ctx, { next: options.successUrl });
   if (stale) return stale;
-  await ctx.app.engine.store.delete(target.key);
-  await ctx.app.events.emit('sessionsRevoked', { user, sessions: 1, tokens: 0, origin: ctx.origin() });
+  const outcome = await revokeSession(ctx, publicId);
+  if (outcome === 'not-found') return ctx.errorResponse(404, 'That session no longer exists.');
+  if (outcome === 'logged-out') {
+    ctx.messages.success('You have been logged out.');
+    return redirect(ctx.settings.LOGOUT_REDIRECT_URL ?? '/');
+  }
   ctx.messages.success('The session was ended.');
   return redirect(options.successUrl);
 }
@@ -160,17 +134,9 @@ export async function forgetDeviceView<User extends AuthUser>(
 ): Promise<Response> {
   const refused = await sensitivePost(ctx, options.successUrl);
   if (refused) return refused;
-  const user = (await ctx.user()) as User;
   const publicId = (await ctx.request.form())?.get('device') ?? '';
-  const forgotten = (await ctx.app.rememberMe?.source.forget(user.id, publicId)) ?? false;
-  if (!forgotten) return ctx.app.errorResponse(ctx.request, 404, 'That device is no longer remembered.');
-  await ctx.app.events.emit('sessionsRevoked', {
-    user,
-    sessions: 0,
-    tokens: 0,
-    remembered: 1,
-    origin: ctx.origin(),
-  });
+  if (!(await forgetDevice(ctx, publicId)))
+    return ctx.errorResponse(404, 'That device is no longer remembered.');
   ctx.messages.success('The device was forgotten.');
   return redirect(options.successUrl);
 }

@@ -13,10 +13,10 @@ export async function createTokenView<User extends AuthUser>(ctx: RequestContext
   if (ctx.request.method !== 'POST') return json({ error: 'Method not allowed.' }, 405);
   const user = await ctx.user();
   if (user === null) return json({ error: 'Authentication credentials were not provided.' }, 401);
-  if (ctx.app.tokens === null) return json({ error: 'API tokens are not enabled.' }, 404);
+  if (ctx.auth.tokens === null) return json({ error: 'API tokens are not enabled.' }, 404);
   // A new credential is a sensitive action: 403 `reauthentication_required` unless the login is fresh.
   const stale = await reauthRequired(ctx);
   if (stale) return stale;
-  const token = await ctx.app.tokens.create(user.id);
+  const token = await ctx.auth.tokens.create(user.id);
   return json({ token }, 201);
 }

@@ -55,6 +55,15 @@ export interface RememberTokenSource {
   clearExpired(): Promise<number>;
 }
 
+/** Remember me as the app configures it: where series live, how long, and the grace window. */
+export interface RememberMeConfig {
+  readonly tokens: RememberTokenSource;
+  /** Seconds a series lives from the login that started it (`REMEMBER_ME_AGE`). */
+  readonly ageSeconds: number;
+  /** Seconds a just-replaced secret is still accepted (`REMEMBER_ME_GRACE_SECONDS`). */
+  readonly graceSeconds: number;
+}
+
 /** The id a device is shown and posted back by. */
 export function rememberedDeviceId(seriesHash: string): string {
   return createHash('sha256').update(`device:${seriesHash}`, 'utf8').digest('hex').slice(0, 32);

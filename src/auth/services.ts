@@ -1,0 +1,67 @@
+/**
+ * @module What authentication needs at run time, bound once per app: users, password hashing,
+ * API tokens, events, the login throttle, the per-user session index and the signing keys. Every
+ * request's context carries this object (`ctx.auth`) instead of the whole app, so views reach
+ * users and sessions only through the functions of `src/auth/`.
+ */
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logger.js';
+import type { SigningKeys } from '../core/signing.js';
+import type { SessionCodec } from '../sessions/codec.js';
+import type { SessionStore } from '../sessions/store.js';
+import type { AuthEventEmitter } from './events.js';
+import type { RememberMeConfig } from './remember/repository.js';
+import { sessionAuthHash } from './session-hash.js';
+import type { LoginThrottle } from './throttle.js';
+import type { AuthUser, PasswordService, TokenSource, UserSource } from './types.js';
+import { createUserSessions, type UserSessions } from './user-sessions.js';
+
+/** The collaborators of authentication; see the module note. */
+export interface AuthServices<User extends AuthUser = AuthUser> {
+  readonly users: UserSource<User>;
+  readonly passwords: PasswordService;
+  /** API tokens (`Authorization: Token …`); `null` when the app has none. */
+  readonly tokens: TokenSource | null;
+  readonly events: AuthEventEmitter<User>;
+  readonly loginThrottle: LoginThrottle | null;
+  /** A user's live sessions, through the store's per-user index. */
+  readonly sessions: UserSessions;
+  /** `SECRET_KEY` and `SECRET_KEY_FALLBACKS`, for the session auth hash. */
+  readonly keys: SigningKeys;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Remember me (its series store, lifetime and grace window); `null` when the app has none. */
+  readonly remember: RememberMeConfig | null;
+  /** Seconds a password login stays "fresh" for sensitive actions (`REAUTH_MAX_AGE`). */
+  readonly reauthMaxAge: number;
+  /** The session auth hash of `user` under the current secret. */
+  sessionAuthHash(user: Pick<AuthUser, 'password'>): string;
+}
+
+/** What {@link createAuthServices} binds together: the services, with the store and codec they wrap. */
+export interface AuthServicesInit<User extends AuthUser>
+  extends Omit<AuthServices<User>, 'sessions' | 'sessionAuthHash' | 'remember' | 'reauthMaxAge'> {
+  readonly store: SessionStore;
+  readonly codec: SessionCodec;
+  /** Without it, the "remember me" box is ignored. */
+  readonly remember?: RememberMeConfig | null;
+  /** 600 seconds (Latchkey's `REAUTH_MAX_AGE` default) when omitted. */
+  readonly reauthMaxAge?: number;
+}
+
+/**
+ * Binds the authentication collaborators of one app.
+ * @example
+ * const auth = createAuthServices({ users, passwords, tokens: null, events, loginThrottle: null, store, codec, keys, clock, logger });
+ */
+export function createAuthServices<User extends AuthUser>(init: AuthServicesInit<User>): AuthServices<User> {
+  const { store, codec, keys, remember, reauthMaxAge, ...rest } = init;
+  return {
+    ...rest,
+    keys,
+    remember: remember ?? null,
+    reauthMaxAge: reauthMaxAge ?? 600,
+    sessions: createUserSessions(store, codec),
+    sessionAuthHash: (user) => sessionAuthHash(user, keys.secret),
+  };
+}
