@@ -19,6 +19,8 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { createLatchkey, type Latchkey } from '../src/latchkey.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
+import { loginRequiredByDefault } from '../src/views/login-required-by-default.js';
+import { publicRoutes } from './public-routes.js';
 
 /** What the app runs on. */
 export interface Runtime {
@@ -74,6 +76,9 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       users,
       tokens,
       rememberTokens,
+      // Every route needs a login unless app/public-routes.ts marks it public (Django 5.1).
+      routes: publicRoutes,
+      guards: [loginRequiredByDefault<User>()],
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(options.passwords ? { passwords: options.passwords } : {}),

@@ -9,6 +9,7 @@ export {
   MAX_PASSWORD_LENGTH,
   MAX_USERNAME_LENGTH,
 } from './login.js';
+export { loginRequiredByDefault, NOT_AUTHENTICATED } from './login-required-by-default.js';
 export { LOGGED_OUT_MESSAGE, type LogoutPage, type LogoutViewOptions, logoutView } from './logout.js';
 export {
   type PasswordChangePage,
