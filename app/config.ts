@@ -10,12 +10,15 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { ConfigurationError } from '../src/core/errors.js';
 import { type Settings, settingsFromEnv } from '../src/core/settings.js';
+import { type RedisSettings, redisSettingsFromEnv } from '../src/stores/redis-settings.js';
 
 /** Everything the app needs to start. */
 export interface AppConfig {
   readonly settings: Settings;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** `REDIS_*`: Cluster, Sentinel, timeouts, key prefix (for the `redis` and `cached_db` engines). */
+  readonly redis: RedisSettings;
   readonly host: string;
   readonly port: number;
   /** Set when no `SECRET_KEY` was given and one was generated or read from `./data/`. */
@@ -120,6 +123,13 @@ export function loadConfig(
     if (!(error instanceof ConfigurationError)) throw error;
     problems.push(...error.problems);
   }
+  let redis: RedisSettings | null = null;
+  try {
+    redis = redisSettingsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    problems.push(...error.problems);
+  }
   const tls = loadTls(env, problems);
   const allowInsecureHttp = parseFlag('ALLOW_INSECURE_HTTP', env.ALLOW_INSECURE_HTTP, problems);
   if (allowInsecureHttp && tls !== null)
@@ -131,11 +141,12 @@ export function loadConfig(
       'LATCHKEY_PROFILE: production refuses to serve plain HTTP: set TLS_CERT_FILE and TLS_KEY_FILE, or ALLOW_INSECURE_HTTP=true when a TLS-terminating proxy forwards to this app',
     );
   }
-  if (problems.length > 0 || settings === null) throw new ConfigurationError(problems);
+  if (problems.length > 0 || settings === null || redis === null) throw new ConfigurationError(problems);
   return {
     settings,
     databaseUrl: env.DATABASE_URL ?? `sqlite:${join(options.dataDir, 'latchkey.sqlite3')}`,
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    redisUrl: redis.url,
+    redis,
     host,
     port,
     secretKeyFile: production ? null : secretKeyFile,

@@ -8,11 +8,15 @@ import { type LatchkeyEnv, latchkeyMiddleware } from '../src/adapters/hono.js';
 import type { User } from '../src/auth/users/user.js';
 import type { RequestContext } from '../src/http/context.js';
 import type { Latchkey } from '../src/latchkey.js';
+import { createMailer } from '../src/mail/mailer.js';
+import { Outbox } from '../src/mail/outbox.js';
 import { apiLoginView, apiLogoutView, apiMeView, csrfTokenView } from '../src/views/api.js';
 import { html } from '../src/views/html.js';
 import { loginView } from '../src/views/login.js';
 import { logoutView } from '../src/views/logout.js';
 import { passwordChangeView } from '../src/views/password-change.js';
+import { passwordResetView } from '../src/views/password-reset.js';
+import { passwordResetConfirmView } from '../src/views/password-reset-confirm.js';
 import { apiReauthenticateView, reauthenticateView } from '../src/views/reauthenticate.js';
 import { loginRequired, redirect } from '../src/views/redirects.js';
 import {
@@ -37,6 +41,13 @@ import {
   ReauthenticateForm,
   Sessions,
 } from './templates/pages.js';
+import {
+  InvalidResetLink,
+  PasswordResetComplete,
+  PasswordResetDone,
+  PasswordResetForm,
+  SetPasswordForm,
+} from './templates/password-reset.js';
 
 type Ctx = RequestContext<User>;
 
@@ -57,6 +68,11 @@ async function renderPage(ctx: Ctx, title: string, body: JSX.Element): Promise<s
   return `<!doctype html>${await (<Layout frame={frame}>{body}</Layout>).toString()}`;
 }
 
+/** A page that only shows `body`, never cached (it may follow a private step). */
+async function plainPage(ctx: Ctx, title: string, body: JSX.Element): Promise<Response> {
+  return html(await renderPage(ctx, title, body), { cache: 'never' });
+}
+
 function serializeUser(user: User): Record<string, unknown> {
   return user.toJSON() as unknown as Record<string, unknown>;
 }
@@ -69,8 +85,13 @@ function serializeUser(user: User): Record<string, unknown> {
  */
 export function createApp(
   latchkey: Latchkey<User>,
-  options: { clientIp?: (c: unknown) => string | null } = {},
+  options: {
+    clientIp?: (c: unknown) => string | null;
+    /** Where mail goes out; the `EMAIL_*` settings' mailer when omitted. */
+    outbox?: Outbox;
+  } = {},
 ) {
+  const outbox = options.outbox ?? new Outbox(createMailer(latchkey.settings), latchkey.logger);
   const app = new Hono<LatchkeyEnv<User>>();
   app.use(securityHeaders());
   app.use(latchkeyMiddleware(latchkey, options.clientIp ? { clientIp: options.clientIp } : {}));
@@ -135,6 +156,30 @@ export function createApp(
     if (denied) return denied;
     return html(await renderPage(ctx, 'Password changed', <PasswordChangeDone />), { cache: 'never' });
   });
+
+  app.all('/accounts/password_reset/', (c) =>
+    passwordResetView(c.get('latchkey'), {
+      render: (ctx, page) => renderPage(ctx, 'Password reset', <PasswordResetForm {...page} />),
+      outbox,
+      doneUrl: '/accounts/password_reset/done/',
+    }),
+  );
+  app.get('/accounts/password_reset/done/', (c) =>
+    plainPage(c.get('latchkey'), 'Password reset sent', <PasswordResetDone />),
+  );
+  app.all('/accounts/reset/:uidb64/:token/', (c) =>
+    passwordResetConfirmView(c.get('latchkey'), {
+      uidb64: c.req.param('uidb64'),
+      token: c.req.param('token'),
+      render: (ctx, page) => renderPage(ctx, 'Enter new password', <SetPasswordForm {...page} />),
+      renderInvalid: (ctx, page) =>
+        renderPage(ctx, 'Password reset unsuccessful', <InvalidResetLink {...page} />),
+      completeUrl: '/accounts/reset/done/',
+    }),
+  );
+  app.get('/accounts/reset/done/', (c) =>
+    plainPage(c.get('latchkey'), 'Password reset complete', <PasswordResetComplete />),
+  );
 
   app.get('/accounts/sessions/', (c) =>
     sessionsView(c.get('latchkey'), {

@@ -18,7 +18,10 @@ import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
 import { createLatchkey, type Latchkey } from '../src/latchkey.js';
+import { createMailer, type Mailer } from '../src/mail/mailer.js';
+import { Outbox } from '../src/mail/outbox.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
+import type { RedisSettings } from '../src/stores/redis-settings.js';
 import { loginRequiredByDefault } from '../src/views/login-required-by-default.js';
 import { publicRoutes } from './public-routes.js';
 
@@ -30,6 +33,8 @@ export interface Runtime {
   readonly tokens: TokenRepository;
   readonly rememberTokens: RememberTokenRepository;
   readonly latchkey: Latchkey<User>;
+  /** Mail (password reset links) sent after the response, through the `EMAIL_*` settings' mailer. */
+  readonly outbox: Outbox;
   close(): Promise<void>;
 }
 
@@ -39,12 +44,16 @@ export interface RuntimeOptions {
   readonly databaseUrl: string;
   /** For `SESSION_ENGINE=redis` and `cached_db`; `redis://127.0.0.1:6379/0` by default. */
   readonly redisUrl?: string;
-  /** Redis key prefix (tests give each run its own). */
+  /** Redis key prefix (tests give each run its own); by default derived from the database. */
   readonly redisPrefix?: string;
+  /** The other `REDIS_*` settings (Cluster, Sentinel, timeouts, `WAIT`). */
+  readonly redis?: Partial<RedisSettings>;
   readonly clock?: Clock;
   readonly logger?: Logger;
   /** Password hashing; argon2id by default (tests pass a fast PBKDF2 service). */
   readonly passwords?: PasswordService;
+  /** Sends mail; the one the `EMAIL_*` settings describe by default. */
+  readonly mailer?: Mailer;
 }
 
 /**
@@ -60,13 +69,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     const sessionStore = await openSessionStore({
       engine: options.settings.SESSION_ENGINE,
       db,
-      redisUrl: options.redisUrl ?? 'redis://127.0.0.1:6379/0',
+      ...(options.redis ? { redis: options.redis } : {}),
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
       signing: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
       ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
     });
-    const users = new UserRepository(db, clock ? { clock } : {});
+    const users = new UserRepository(db, {
+      ...(clock ? { clock } : {}),
+      uniqueEmails: options.settings.LOGIN_BY_EMAIL,
+    });
     const audit = new AuditLog(db, clock ? { clock } : {});
     const tokens = new TokenRepository(db, clock ? { clock } : {});
     const rememberTokens = new RememberTokenRepository(db, clock ? { clock } : {});
@@ -84,6 +97,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       ...(options.passwords ? { passwords: options.passwords } : {}),
     });
     recordAuthEvents(latchkey.events, audit);
+    const outbox = new Outbox(options.mailer ?? createMailer(options.settings), latchkey.logger);
     return {
       db,
       users,
@@ -91,7 +105,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       tokens,
       rememberTokens,
       latchkey,
+      outbox,
       async close() {
+        // Pending mail first: its jobs still read users and write audit rows.
+        await outbox.close();
         await sessionStore.close();
         await db.destroy().catch(() => undefined);
       },

@@ -88,10 +88,13 @@ async function main(): Promise<void> {
   const runtime = await createRuntime({
     settings: config.settings,
     databaseUrl: config.databaseUrl,
-    redisUrl: config.redisUrl,
+    redis: config.redis,
   }).catch((error: unknown) => fail(`cannot start: ${describeError(error)}`));
   const trustedProxies = parseTrustedProxies(config.settings.TRUSTED_PROXIES);
-  const app = createApp(runtime.latchkey, { clientIp: clientIpResolver(trustedProxies) });
+  const app = createApp(runtime.latchkey, {
+    clientIp: clientIpResolver(trustedProxies),
+    outbox: runtime.outbox,
+  });
   const fetch = withForwardedScheme((request, env) => app.fetch(request, env), trustedProxies);
   const scheme = config.tls === null ? 'http' : 'https';
   const listening = (info: { port: number }): void => {

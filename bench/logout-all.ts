@@ -7,7 +7,9 @@
  *
  * Servers: LATCHKEY_TEST_POSTGRES_URL, LATCHKEY_TEST_MYSQL_URL, LATCHKEY_TEST_REDIS_URL (the test
  * defaults). Each SQL run gets its own database (test/support/sql-servers.ts) and each Redis run its
- * own key prefix, removed at the end.
+ * own key prefix, removed at the end. The `redis-cluster` row runs on a 6-node Redis Cluster (3
+ * primaries) started from `redis-server` for the run and stopped after it. `BENCH_STORES` (e.g.
+ * `redis,redis-cluster`) picks rows; unset, every reachable store runs.
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -16,6 +18,7 @@ import { migrateToLatest } from '../src/db/migrate.js';
 import { generateSessionKey } from '../src/sessions/keys.js';
 import type { SessionStore } from '../src/sessions/store.js';
 import type { RedisSessionStore } from '../src/stores/redis.js';
+import { userTag } from '../src/stores/redis-scripts.js';
 import { KyselySessionStore } from '../src/stores/sql.js';
 import { createServerDatabase, type ServerDialect } from '../test/support/sql-servers.js';
 import { settleSessionTable } from './s4/latchkey-stores.js';
@@ -29,6 +32,8 @@ const BATCH = 1_000;
 const EXPIRES = Date.now() + 86_400_000;
 
 const REDIS_URL = process.env.LATCHKEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const ONLY = process.env.BENCH_STORES?.split(',').map((name) => name.trim());
+const wanted = (name: string): boolean => ONLY === undefined || ONLY.includes(name);
 
 interface Row {
   readonly store: string;
@@ -37,12 +42,19 @@ interface Row {
   readonly timings: number[];
 }
 
-/** The i-th filler session: a valid `[a-z0-9]{32}` key, ~120 bytes of data, 200,000 users. */
+/**
+ * The i-th filler session: a valid `[a-z0-9]{32}` key (a logged-in one starting with its user's tag,
+ * as login makes it), ~120 bytes of data, 200,000 users.
+ */
 function filler(i: number): { key: string; data: string; userId: string | null } {
+  const userId = i % 20 === 0 ? null : `user-${i % 200_000}`;
   return {
-    key: `f${i.toString(36).padStart(31, '0')}`,
+    key:
+      userId === null
+        ? `f${i.toString(36).padStart(31, '0')}`
+        : `${userTag(userId)}${i.toString(36).padStart(28, '0')}`,
     data: `{"_auth_user_id":"${i % 200_000}","n":${i},"pad":"${'x'.repeat(64)}"}`,
-    userId: i % 20 === 0 ? null : `user-${i % 200_000}`,
+    userId,
   };
 }
 
@@ -103,12 +115,7 @@ async function fillRedis(): Promise<{
     return null;
   const prefix = `latchkey-bench:${randomBytes(4).toString('hex')}:`;
   const store = new Store({ client, prefix });
-  const started = performance.now();
-  await inParallel(SESSIONS, 256, async (i) => {
-    const { key, data, userId } = filler(i);
-    await store.create(key, { data, expiresAt: new Date(EXPIRES), userId });
-  });
-  const seconds = (performance.now() - started) / 1000;
+  const seconds = await fillStore(store);
   const drop = async (): Promise<void> => {
     let cursor = '0';
     do {
@@ -121,6 +128,42 @@ async function fillRedis(): Promise<{
   return { store, seconds, drop };
 }
 
+/** Creates SESSIONS records through `store`, 256 in flight (ioredis pipelines them per connection). */
+async function fillStore(store: SessionStore): Promise<number> {
+  const started = performance.now();
+  await inParallel(SESSIONS, 256, async (i) => {
+    const { key, data, userId } = filler(i);
+    await store.create(key, { data, expiresAt: new Date(EXPIRES), userId });
+  });
+  return (performance.now() - started) / 1000;
+}
+
+/** A 6-node Redis Cluster started for the run, its store holding SESSIONS records, or `null`. */
+async function fillRedisCluster(): Promise<{
+  store: RedisSessionStore;
+  seconds: number;
+  drop: () => Promise<void>;
+} | null> {
+  const { hasRedisBinaries, startRedisCluster } = await import('../test/support/redis-topology.js');
+  if (!hasRedisBinaries()) return null;
+  const cluster = await startRedisCluster();
+  const { createRedisSessionStore } = await import('../src/stores/redis-connect.js');
+  const store = await createRedisSessionStore({
+    url: REDIS_URL,
+    clusterNodes: cluster.seeds
+      .split(',')
+      .map((seed) => ({ host: '127.0.0.1', port: Number(seed.split(':')[1]) })),
+    prefix: 'latchkey-bench:',
+    commandTimeoutMs: 60_000,
+  });
+  const seconds = await fillStore(store);
+  const drop = async (): Promise<void> => {
+    await store.close();
+    await cluster.stop();
+  };
+  return { store, seconds, drop };
+}
+
 /**
  * Times `deleteUserSessions(TARGET)` RUNS times, re-creating the user's 10 sessions before each; the
  * first WARM_UP_RUNS are not counted (cold pool connections and caches).
@@ -129,7 +172,8 @@ async function measure(store: SessionStore): Promise<number[]> {
   const timings: number[] = [];
   for (let run = 0; run < WARM_UP_RUNS + RUNS; run++) {
     for (let i = 0; i < TARGET_SESSIONS; i++) {
-      await store.create(generateSessionKey(), { data: '{}', expiresAt: new Date(EXPIRES), userId: TARGET });
+      const key = generateSessionKey(store.userKeyTag?.(TARGET) ?? '');
+      await store.create(key, { data: '{}', expiresAt: new Date(EXPIRES), userId: TARGET });
     }
     const started = performance.now();
     const removed = await store.deleteUserSessions(TARGET);
@@ -177,6 +221,7 @@ async function fillAll(cleanups: (() => Promise<void>)[]): Promise<Filled[]> {
   const filled: Filled[] = [];
   const sqlStores: [ServerDialect, KyselySessionStore][] = [];
   for (const server of ['postgres', 'mysql'] as const) {
+    if (!wanted(server) && !wanted(`cached_db (${server} + redis)`)) continue;
     const result = await fillSql(server).catch((error: unknown) => {
       console.warn(`skipping ${server}: ${error instanceof Error ? error.message : String(error)}`);
       return null;
@@ -184,19 +229,32 @@ async function fillAll(cleanups: (() => Promise<void>)[]): Promise<Filled[]> {
     if (result === null) continue;
     cleanups.push(result.drop);
     sqlStores.push([server, result.store]);
-    filled.push({ name: server, store: result.store, seconds: result.seconds });
+    if (wanted(server)) filled.push({ name: server, store: result.store, seconds: result.seconds });
     console.log(`${server}: ${SESSIONS.toLocaleString('en')} sessions in ${result.seconds.toFixed(1)} s`);
   }
+  if (wanted('redis-cluster')) {
+    const cluster = await fillRedisCluster();
+    if (cluster === null) console.warn('skipping redis-cluster: no redis-server/redis-cli');
+    else {
+      cleanups.push(cluster.drop);
+      filled.push({ name: 'redis-cluster (3 primaries)', store: cluster.store, seconds: cluster.seconds });
+      console.log(
+        `redis-cluster: ${SESSIONS.toLocaleString('en')} sessions in ${cluster.seconds.toFixed(1)} s`,
+      );
+    }
+  }
+  if (!wanted('redis') && sqlStores.length === 0) return filled;
   const redis = await fillRedis();
   if (redis === null) {
     console.warn(`skipping redis and cached_db: no Redis at ${new URL(REDIS_URL).host}`);
     return filled;
   }
   cleanups.push(redis.drop);
-  filled.push({ name: 'redis', store: redis.store, seconds: redis.seconds });
+  if (wanted('redis')) filled.push({ name: 'redis', store: redis.store, seconds: redis.seconds });
   console.log(`redis: ${SESSIONS.toLocaleString('en')} sessions in ${redis.seconds.toFixed(1)} s`);
   const { CachedDbSessionStore } = await import('../src/stores/cached-db.js');
   for (const [server, db] of sqlStores) {
+    if (!wanted(`cached_db (${server} + redis)`)) continue;
     // Both halves already hold the SESSIONS records filled above.
     filled.push({
       name: `cached_db (${server} + redis)`,

@@ -98,6 +98,7 @@ try {
   const runnable = contenders.filter(
     (c) => results.contenders.find((i) => i.name === c.name)?.skipped === null,
   );
+  for (const c of runnable) if (c.start) cleanups.push(await c.start());
   await runHttpPhases(runnable, options, { results, redisUrl: redis?.url ?? null, workDir, cleanups });
   if (options.scenarios.has('S4')) {
     results.logoutAll.push(...(await logoutEverywhere(options, { workDir, redisUrl: redis?.url ?? null })));

@@ -14,6 +14,22 @@ export {
 } from './auth/logout-everywhere.js';
 export { changePassword, updateSessionAuthHash } from './auth/password-change.js';
 export {
+  canReset,
+  defaultResetMail,
+  INTERNAL_RESET_SESSION_TOKEN,
+  RESET_URL_TOKEN,
+  type ResetMail,
+  type ResetMailContext,
+  requestPasswordReset,
+  resetPassword,
+} from './auth/password-reset.js';
+export {
+  decodeUid,
+  encodeUid,
+  PasswordResetTokenGenerator,
+  type ResetTokenUser,
+} from './auth/password-reset-token.js';
+export {
   createPasswordService,
   defaultPasswordService,
   type PasswordServiceOptions,
@@ -73,6 +89,9 @@ export { BadRequestError, fromWebRequest, type HttpRequest, type WebRequestOptio
 export { type Guard, type RouteOptions, type RouteOptionsOf, routeTable } from './http/routes.js';
 export { isSafeRedirectUrl, safeRedirectTarget } from './http/safe-url.js';
 export { createLatchkey, Latchkey, type LatchkeyConfig, wantsJson } from './latchkey.js';
+export { addressProblem, parseAddress } from './mail/address.js';
+export { BadMessageError, createMailer, type EmailMessage, type Mailer } from './mail/mailer.js';
+export { Outbox } from './mail/outbox.js';
 export { createSignedCodec, type SessionCodec, type SessionData } from './sessions/codec.js';
 export { generateSessionKey, isValidSessionKey } from './sessions/keys.js';
 export { hashSessionKey } from './sessions/public-id.js';

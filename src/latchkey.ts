@@ -9,6 +9,7 @@ import type { RememberTokenSource } from './auth/remember/repository.js';
 import { type AuthServices, createAuthServices } from './auth/services.js';
 import { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 import type { AuthUser, PasswordService, TokenSource, UserSource } from './auth/types.js';
+import { type PasswordValidator, passwordValidatorsFrom } from './auth/users/password-validators.js';
 import { type Clock, systemClock } from './core/clock.js';
 import { consoleLogger, type Logger } from './core/logger.js';
 import type { Settings } from './core/settings.js';
@@ -43,6 +44,13 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
   readonly logger?: Logger;
   /** Login throttling; built from the `LOGIN_THROTTLE_*` settings when omitted, `null` turns it off. */
   readonly loginThrottle?: LoginThrottle | null;
+  /**
+   * Throttling of password reset requests, reset links and new passwords: the login policy with
+   * counters of its own, so resets never use up the logins' allowance. `null` turns it off.
+   */
+  readonly resetThrottle?: LoginThrottle | null;
+  /** The rules new passwords must pass; built from `AUTH_PASSWORD_VALIDATORS` when omitted. */
+  readonly passwordValidators?: readonly PasswordValidator[];
   /** Renders an error page or JSON body for a status; a plain page or `{"error"}` JSON by default. */
   readonly renderError?: ErrorRenderer;
   /** Per-route options (`csrfExempt`, `public`) by request; see `routeTable`. */
@@ -68,6 +76,10 @@ export class Latchkey<User extends AuthUser = AuthUser> {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly loginThrottle: LoginThrottle | null;
+  /** Throttling of the password reset pages (see {@link LatchkeyConfig.resetThrottle}). */
+  readonly resetThrottle: LoginThrottle | null;
+  /** The rules new passwords must pass (password change, password reset). */
+  readonly passwordValidators: readonly PasswordValidator[];
   /** What authentication needs at run time; every request's context carries it as `ctx.auth`. */
   readonly auth: AuthServices<User>;
   /** The request pipeline. */
@@ -86,6 +98,12 @@ export class Latchkey<User extends AuthUser = AuthUser> {
       config.loginThrottle === undefined
         ? createLoginThrottle({ settings: this.settings, clock: this.clock, logger: this.logger })
         : config.loginThrottle;
+    this.resetThrottle =
+      config.resetThrottle === undefined
+        ? createLoginThrottle({ settings: this.settings, clock: this.clock, logger: this.logger })
+        : config.resetThrottle;
+    this.passwordValidators =
+      config.passwordValidators ?? passwordValidatorsFrom(this.settings.AUTH_PASSWORD_VALIDATORS);
     const { SECRET_KEY, SECRET_KEY_FALLBACKS } = this.settings;
     this.codec = createSignedCodec({
       secret: SECRET_KEY,
@@ -105,6 +123,10 @@ export class Latchkey<User extends AuthUser = AuthUser> {
       tokens: this.tokens,
       events: this.events,
       loginThrottle: this.loginThrottle,
+      resetThrottle: this.resetThrottle,
+      passwordValidators: this.passwordValidators,
+      passwordResetTimeout: this.settings.PASSWORD_RESET_TIMEOUT,
+      loginByEmail: this.settings.LOGIN_BY_EMAIL,
       store: config.sessionStore,
       codec: this.codec,
       keys: { secret: SECRET_KEY, fallbacks: SECRET_KEY_FALLBACKS },

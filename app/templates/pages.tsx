@@ -2,6 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { ReauthenticatePage } from '../../src/views/reauthenticate.js';
 import type { DeviceEntry, SessionEntry } from '../../src/views/sessions.js';
+import { ErrorList, NewPasswordFields } from './fields.js';
 
 const Hidden: FC<{ name: string; value: string | null }> = ({ name, value }) =>
   value === null ? null : <input type="hidden" name={name} value={value} />;
@@ -43,6 +44,9 @@ export const LoginForm: FC<{
       <input name="remember" type="checkbox" /> Remember me on this device
     </label>
     <button type="submit">Log in</button>
+    <p>
+      <a href="/accounts/password_reset/">Forgot your password?</a>
+    </p>
   </form>
 );
 
@@ -100,26 +104,13 @@ export const PasswordChangeForm: FC<{ csrfToken: string; errors: readonly string
   errors,
 }) => (
   <form method="post" action="/accounts/password_change/" class="card">
-    {errors.length > 0 && (
-      <ul class="error" role="alert">
-        {errors.map((e) => (
-          <li>{e}</li>
-        ))}
-      </ul>
-    )}
+    <ErrorList errors={errors} />
     <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
     <label>
       Old password
       <input name="old_password" type="password" autocomplete="current-password" required />
     </label>
-    <label>
-      New password
-      <input name="new_password1" type="password" autocomplete="new-password" required />
-    </label>
-    <label>
-      New password confirmation
-      <input name="new_password2" type="password" autocomplete="new-password" required />
-    </label>
+    <NewPasswordFields />
     <button type="submit">Change my password</button>
   </form>
 );

@@ -30,6 +30,11 @@ export interface Contender {
   readonly inQuick: boolean;
   /** What an authenticated request costs this stack, and what its login checks (for the report). */
   readonly does: string;
+  /**
+   * Starts what the contender needs beyond the run's Redis (a Redis Cluster), before its server
+   * starts and may set `env`; returns how to stop it.
+   */
+  start?(): Promise<() => Promise<void>>;
   /** Why it cannot run in this checkout or on this machine, or `null`. */
   unavailable(): string | null | Promise<string | null>;
   /** Logs the benchmark user in on `jar` (throws when the server does not answer as it should). */

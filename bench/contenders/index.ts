@@ -7,8 +7,15 @@ import type { Contender } from './contender.js';
 import { expressContenders } from './express-passport.js';
 import { fastifyContenders } from './fastify-session.js';
 import { latchkeyContenders } from './latchkey.js';
+import { latchkeyClusterContender } from './latchkey-cluster.js';
 
 /** All contenders, Latchkey first. */
 export function allContenders(): Contender[] {
-  return [...latchkeyContenders(), ...expressContenders(), ...betterAuthContenders(), ...fastifyContenders()];
+  return [
+    ...latchkeyContenders(),
+    latchkeyClusterContender(),
+    ...expressContenders(),
+    ...betterAuthContenders(),
+    ...fastifyContenders(),
+  ];
 }

@@ -92,7 +92,8 @@ async function repeatableLogin(origin: string): Promise<Sequence> {
   return { requests: [request], expectStatus: [302] };
 }
 
-function latchkeyOn(
+/** Latchkey on `store`, with the login, logout and cycle of the reference app. */
+export function latchkeyOn(
   store: string,
   options: { framework?: Framework; does: string; needsRedis: boolean; inQuick: boolean },
 ): Contender {
@@ -114,7 +115,7 @@ function latchkeyOn(
   };
 }
 
-const PER_REQUEST =
+export const PER_REQUEST =
   'signed session load, user by id from SQLite (Kysely), session auth hash check, CSRF token + cookie';
 
 /**

@@ -1,7 +1,7 @@
 /**
  * @module The session stores Latchkey's benchmark server can run on, chosen by `STORE`: `memory`,
- * `sqlite` (the users' database file), `redis`, `cached-db` (SQLite behind a Redis copy), and
- * `postgres` (a database made on the machine's PostgreSQL for this server and dropped when it stops).
+ * `sqlite` (the users' database file), `redis`, `redis-cluster` (the Redis Cluster whose seeds
+ * `REDIS_CLUSTER_NODES` lists), `cached-db` (SQLite behind a Redis copy), and `postgres` (a database made on the machine's PostgreSQL for this server and dropped when it stops).
  */
 import type { Kysely } from 'kysely';
 import { openDatabase } from '../../src/db/connect.js';
@@ -15,7 +15,14 @@ import { KyselySessionStore } from '../../src/stores/sql.js';
 import { createServerDatabase } from '../../test/support/sql-servers.js';
 
 /** The `STORE` values this server understands. */
-export const LATCHKEY_STORES = ['memory', 'sqlite', 'redis', 'cached-db', 'postgres'] as const;
+export const LATCHKEY_STORES = [
+  'memory',
+  'sqlite',
+  'redis',
+  'redis-cluster',
+  'cached-db',
+  'postgres',
+] as const;
 export type LatchkeyStoreKind = (typeof LATCHKEY_STORES)[number];
 
 /** Parses `STORE`; `null` for anything else. */
@@ -79,6 +86,12 @@ async function openOwnStore(
       return new KyselySessionStore({ db: options.db });
     case 'redis':
       return createRedisSessionStore({ url: redisUrl(), prefix: 'bench:session:' });
+    case 'redis-cluster': {
+      const { redisSettingsFromEnv } = await import('../../src/stores/redis-settings.js');
+      const { clusterNodes } = redisSettingsFromEnv({ REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES });
+      if (clusterNodes === undefined) throw new Error('STORE=redis-cluster needs REDIS_CLUSTER_NODES');
+      return createRedisSessionStore({ url: redisUrl(), clusterNodes, prefix: 'bench:session:' });
+    }
     case 'cached-db':
       return new CachedDbSessionStore({
         db: new KyselySessionStore({ db: options.db }),

@@ -17,6 +17,8 @@ export const AUDIT_EVENTS = [
   'user_logged_out',
   'user_login_failed',
   'password_changed',
+  'password_reset_requested',
+  'password_reset',
   'sessions_revoked',
   'user_created',
   'session_restored',

@@ -17,7 +17,8 @@ function where(origin: EventOrigin): Pick<AuditEntry, 'ip' | 'userAgent' | 'sess
 }
 
 /**
- * Records `userLoggedIn`, `userLoggedOut`, `userLoginFailed` and `passwordChanged` in `audit`.
+ * Records `userLoggedIn`, `userLoggedOut`, `userLoginFailed`, `passwordChanged`, the password reset
+ * events and `sessionsRevoked` in `audit`.
  * Listeners are awaited, so an audit log that cannot write fails the request (fail closed);
  * returns a function that disconnects them.
  * @example
@@ -45,6 +46,17 @@ export function recordAuthEvents<User extends AuthUser>(
     ),
     events.on('passwordChanged', ({ user, origin }) =>
       audit.record({ event: 'password_changed', userId: user.id, username: user.username, ...where(origin) }),
+    ),
+    events.on('passwordResetRequested', ({ user, origin }) =>
+      audit.record({
+        event: 'password_reset_requested',
+        userId: user.id,
+        username: user.username,
+        ...where(origin),
+      }),
+    ),
+    events.on('passwordReset', ({ user, origin }) =>
+      audit.record({ event: 'password_reset', userId: user.id, username: user.username, ...where(origin) }),
     ),
     events.on('sessionsRevoked', ({ user, sessions, tokens, remembered, origin }) =>
       audit.record({

@@ -3,12 +3,29 @@
  * for an unknown user, a wrong password and an inactive account alike.
  */
 import type { AuthScope } from './scope.js';
+import type { AuthServices } from './services.js';
 import type { AuthUser } from './types.js';
 
 /** Credentials as typed by the user. */
 export interface Credentials {
   readonly username: string;
   readonly password: string;
+}
+
+/**
+ * The account `login` names: a username, or with `LOGIN_BY_EMAIL` an email address when no user has
+ * that username (Django's `USERNAME_FIELD = "email"` or an email backend). Emails are then unique,
+ * so an address names at most one account; two matches (from before the setting) name none.
+ */
+async function findUser<User extends AuthUser>(
+  auth: AuthServices<User>,
+  login: string,
+): Promise<User | null> {
+  const { users } = auth;
+  const byName = await users.getByUsername(login);
+  if (byName !== null || !auth.loginByEmail || !login.includes('@')) return byName;
+  const byEmail = (await users.listByEmail?.(login)) ?? [];
+  return byEmail.length === 1 ? (byEmail[0] ?? null) : null;
 }
 
 /**
@@ -23,7 +40,7 @@ export async function authenticate<User extends AuthUser>(
   credentials: Credentials,
 ): Promise<User | null> {
   const { auth } = ctx;
-  const user = await auth.users.getByUsername(credentials.username);
+  const user = await findUser(auth, credentials.username);
   let authenticated: User | null = null;
   if (user === null) {
     // Django ticket #20760: without this, response time tells which usernames exist.

@@ -25,6 +25,10 @@ export interface AuthEvents<User extends AuthUser = AuthUser> {
     readonly origin: EventOrigin;
   };
   passwordChanged: { readonly user: User; readonly origin: EventOrigin };
+  /** A reset link was sent to `user` (only ever for a known, active user with a usable password). */
+  passwordResetRequested: { readonly user: User; readonly origin: EventOrigin };
+  /** `user` set a new password through a reset link; every session and token of theirs has ended. */
+  passwordReset: { readonly user: User; readonly origin: EventOrigin };
   /** Sessions and tokens ended by "log out everywhere" or "log out other sessions". */
   sessionsRevoked: {
     readonly user: User;

@@ -10,11 +10,17 @@ import type { SigningKeys } from '../core/signing.js';
 import type { SessionCodec } from '../sessions/codec.js';
 import type { SessionStore } from '../sessions/store.js';
 import type { AuthEventEmitter } from './events.js';
+import { PasswordResetTokenGenerator } from './password-reset-token.js';
 import type { RememberMeConfig } from './remember/repository.js';
 import { sessionAuthHash } from './session-hash.js';
 import type { LoginThrottle } from './throttle.js';
 import type { AuthUser, PasswordService, TokenSource, UserSource } from './types.js';
 import { createUserSessions, type UserSessions } from './user-sessions.js';
+import { defaultPasswordValidators } from './users/password-rules.js';
+import type { PasswordValidator } from './users/password-validators.js';
+
+/** Django's `PASSWORD_RESET_TIMEOUT`: three days. */
+export const DEFAULT_PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3;
 
 /** The collaborators of authentication; see the module note. */
 export interface AuthServices<User extends AuthUser = AuthUser> {
@@ -24,6 +30,14 @@ export interface AuthServices<User extends AuthUser = AuthUser> {
   readonly tokens: TokenSource | null;
   readonly events: AuthEventEmitter<User>;
   readonly loginThrottle: LoginThrottle | null;
+  /** Throttling of the password reset pages: the login policy on counters of its own. */
+  readonly resetThrottle: LoginThrottle | null;
+  /** The rules a new password must pass (`AUTH_PASSWORD_VALIDATORS`). */
+  readonly passwordValidators: readonly PasswordValidator[];
+  /** Makes and checks password reset tokens (`PASSWORD_RESET_TIMEOUT`, the signing keys). */
+  readonly resetTokens: PasswordResetTokenGenerator;
+  /** `LOGIN_BY_EMAIL`: whether a login name may also be an email address. */
+  readonly loginByEmail: boolean;
   /** A user's live sessions, through the store's per-user index. */
   readonly sessions: UserSessions;
   /** `SECRET_KEY` and `SECRET_KEY_FALLBACKS`, for the session auth hash. */
@@ -40,9 +54,26 @@ export interface AuthServices<User extends AuthUser = AuthUser> {
 
 /** What {@link createAuthServices} binds together: the services, with the store and codec they wrap. */
 export interface AuthServicesInit<User extends AuthUser>
-  extends Omit<AuthServices<User>, 'sessions' | 'sessionAuthHash' | 'remember' | 'reauthMaxAge'> {
+  extends Omit<
+    AuthServices<User>,
+    | 'sessions'
+    | 'sessionAuthHash'
+    | 'resetThrottle'
+    | 'passwordValidators'
+    | 'resetTokens'
+    | 'loginByEmail'
+    | 'remember'
+    | 'reauthMaxAge'
+  > {
   readonly store: SessionStore;
   readonly codec: SessionCodec;
+  /** No reset throttling when omitted. */
+  readonly resetThrottle?: LoginThrottle | null;
+  /** Django's four default validators when omitted. */
+  readonly passwordValidators?: readonly PasswordValidator[];
+  /** Seconds a reset link lives; Django's 259,200 (three days) when omitted. */
+  readonly passwordResetTimeout?: number;
+  readonly loginByEmail?: boolean;
   /** Without it, the "remember me" box is ignored. */
   readonly remember?: RememberMeConfig | null;
   /** 600 seconds (Latchkey's `REAUTH_MAX_AGE` default) when omitted. */
@@ -55,9 +86,18 @@ export interface AuthServicesInit<User extends AuthUser>
  * const auth = createAuthServices({ users, passwords, tokens: null, events, loginThrottle: null, store, codec, keys, clock, logger });
  */
 export function createAuthServices<User extends AuthUser>(init: AuthServicesInit<User>): AuthServices<User> {
-  const { store, codec, keys, remember, reauthMaxAge, ...rest } = init;
+  const { store, codec, keys, passwordResetTimeout, remember, reauthMaxAge, ...rest } = init;
   return {
     ...rest,
+    resetThrottle: init.resetThrottle ?? null,
+    passwordValidators: init.passwordValidators ?? defaultPasswordValidators(),
+    resetTokens: new PasswordResetTokenGenerator({
+      secret: keys.secret,
+      fallbacks: keys.fallbacks ?? [],
+      timeout: passwordResetTimeout ?? DEFAULT_PASSWORD_RESET_TIMEOUT,
+      now: () => init.clock.now(),
+    }),
+    loginByEmail: init.loginByEmail ?? false,
     keys,
     remember: remember ?? null,
     reauthMaxAge: reauthMaxAge ?? 600,

@@ -22,15 +22,13 @@ export async function startSession<User extends AuthUser>(ctx: AuthScope<User>, 
   const previousHash = await session.get(AUTH_HASH_KEY);
   const sameUser =
     previousId === user.id && typeof previousHash === 'string' && constantTimeEquals(previousHash, hash);
-  if (previousId !== undefined && !sameUser) {
-    // Another user's data must not leak into this one's session.
-    await session.flush();
-  } else {
-    // Against session fixation (OWASP Session Management: renew the ID on privilege change).
-    await session.cycleKey();
-  }
+  // Another user's data must not leak into this one's session.
+  if (previousId !== undefined && !sameUser) await session.flush();
   await session.set(AUTH_USER_ID_KEY, user.id);
   await session.set(AUTH_HASH_KEY, hash);
   await session.set(SESSION_META_KEY, newSessionMeta(ctx.origin(), auth.clock.now()));
+  // Against session fixation (OWASP Session Management: renew the ID on privilege change). Cycled once
+  // the user is set, so the new key is one the store keeps with the user's other sessions (Redis Cluster).
+  await session.cycleKey();
   ctx.setUser(user);
 }

@@ -13,6 +13,11 @@ export interface AuthUser {
 export interface UserSource<User extends AuthUser = AuthUser> {
   getById(id: string): Promise<User | null>;
   getByUsername(username: string): Promise<User | null>;
+  /**
+   * The users with this email address, ignoring case (password reset; login by email). Optional:
+   * without it, neither finds anyone.
+   */
+  listByEmail?(email: string): Promise<User[]>;
   setPassword(id: string, encoded: string): Promise<void>;
   updateLastLogin(id: string, at: Date): Promise<void>;
   /** Whether `user` holds `permission` (active superusers hold all; inactive users none). */

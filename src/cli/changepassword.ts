@@ -40,6 +40,7 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
     const password = await readNewPassword(ctx, {
       fromStdin: values['password-stdin'],
       username: user.username,
+      email: user.email,
     });
     await users.setPassword(user.id, await makePassword(password));
     const ended = await withSessionStore(ctx, db, (store) => store.deleteUserSessions(user.id));

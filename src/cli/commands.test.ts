@@ -74,7 +74,7 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     expect(await run(['migrate'])).toEqual({
       code: 0,
       stdout:
-        'Applied 0001_sessions\nApplied 0002_auth\nApplied 0003_audit\nApplied 0004_tokens\nApplied 0005_session_revocation\nApplied 0006_remember_tokens\n',
+        'Applied 0001_sessions\nApplied 0002_auth\nApplied 0003_audit\nApplied 0004_tokens\nApplied 0005_session_revocation\nApplied 0006_instance\nApplied 0007_remember_tokens\n',
       stderr: '',
     });
     expect((await run(['migrate'])).stdout).toBe('No migrations to apply.\n');
@@ -114,7 +114,7 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     expect(weak.code).toBe(0);
     expect(weak.stderr).toContain('warning: weak password accepted');
     expect(weak.stderr).toContain('too short');
-    expect(weak.stderr).toContain('same as the username');
+    expect(weak.stderr).toContain('too similar to the username');
   });
 
   test('clearsessions deletes only expired sessions', async () => {

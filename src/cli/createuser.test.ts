@@ -114,7 +114,13 @@ describe('latchkey createuser (in-process, real SQLite file)', () => {
 
   test.each([
     ['a short password', 'pw\n', 'This password is too short. It must contain at least 8 characters.'],
-    ['the username as password', 'alexander\n', 'The password is the same as the username.'],
+    [
+      'the username as password',
+      'alexander\n',
+      'The password is too similar to the username. This password is too common.',
+    ],
+    ['a common password', 'sunshine\n', 'This password is too common.'],
+    ['an all-digit password', '73019468\n', 'This password is entirely numeric.'],
   ])(
     '%s from --password-stdin is accepted with a warning naming the rule (Django --noinput)',
     async (_, stdin, rule) => {
@@ -133,6 +139,23 @@ describe('latchkey createuser (in-process, real SQLite file)', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('password refused: This password is too short');
     expect(await inspectDb((users) => users.getByUsername('alice'))).toBeNull();
+  });
+
+  test('a common password typed at the prompt is refused; AUTH_PASSWORD_VALIDATORS changes the rules', async () => {
+    const common = await run(['createuser', 'alice'], { typed: 'Sunshine1\rSunshine1\r' });
+    expect(common.code).toBe(1);
+    expect(common.stderr).toContain('password refused: This password is too common.');
+    env.AUTH_PASSWORD_VALIDATORS = 'MinimumLengthValidator:min_length=16';
+    const short = await run(['createuser', 'alice'], { typed: 'a fine passphr\ra fine passphr\r' });
+    expect(short.stderr).toContain('at least 16 characters');
+    const accepted = await run(['createuser', 'alice'], {
+      typed: 'Sunshine1 Sunshine1\rSunshine1 Sunshine1\r',
+    });
+    expect(accepted.code).toBe(0);
+    env.AUTH_PASSWORD_VALIDATORS = 'ShortValidator';
+    const bad = await run(['createuser', 'bob'], { typed: 'whatever it is\rwhatever it is\r' });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('unknown validator "ShortValidator"');
   });
 
   test('mismatched passwords at the prompt are refused', async () => {

@@ -41,12 +41,20 @@ export async function createuserCommand(ctx: CliContext): Promise<number> {
   if (emailIssue !== null) throw new CliError(`invalid email: ${emailIssue}`);
 
   return withDatabase(ctx, async (db) => {
-    const users = new UserRepository(db, { clock: ctx.clock });
+    // As the app: with LOGIN_BY_EMAIL an email address names one account.
+    const uniqueEmails = ['1', 'true', 'yes', 'on'].includes(
+      ctx.env.LOGIN_BY_EMAIL?.trim().toLowerCase() ?? '',
+    );
+    const users = new UserRepository(db, { clock: ctx.clock, uniqueEmails });
     // Ask for no password when the name is taken anyway.
     if ((await users.getByUsername(username)) !== null) {
       throw new CliError(`the username "${username}" is already taken`);
     }
-    const password = await readNewPassword(ctx, { fromStdin: values['password-stdin'], username });
+    const password = await readNewPassword(ctx, {
+      fromStdin: values['password-stdin'],
+      username,
+      ...(values.email ? { email: values.email } : {}),
+    });
     try {
       const user = await users.createUser({
         username,

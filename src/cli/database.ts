@@ -3,11 +3,13 @@
  * the app migrates on start, and closed when the command ends.
  */
 import type { Kysely } from 'kysely';
+import { ConfigurationError } from '../core/errors.js';
 import { DEFAULT_DATABASE_URL, openDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
 import type { SessionStore } from '../sessions/store.js';
 import { openSessionStore } from '../stores/from-settings.js';
+import { type RedisSettings, redisSettingsFromEnv } from '../stores/redis-settings.js';
 import { type CliContext, CliError } from './context.js';
 
 /** The `DATABASE_URL` of `env`, or the default SQLite file when unset or empty. */
@@ -41,6 +43,16 @@ export async function withDatabase<T>(
   }
 }
 
+/** The app's `REDIS_*` settings, so the CLI acts on the app's keys (INVARIANTS 15). */
+function redisSettings(ctx: CliContext): RedisSettings {
+  try {
+    return redisSettingsFromEnv(ctx.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new CliError(error.problems.join('; '));
+    throw error;
+  }
+}
+
 const ENGINES = ['db', 'redis', 'cached_db', 'memory'] as const;
 
 /**
@@ -61,7 +73,7 @@ export async function withSessionStore<T>(
   const store = await openSessionStore({
     engine: engine as (typeof ENGINES)[number],
     db,
-    redisUrl: ctx.env.REDIS_URL?.trim() || 'redis://127.0.0.1:6379/0',
+    redis: redisSettings(ctx),
     clock: ctx.clock,
   });
   try {

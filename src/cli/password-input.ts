@@ -4,7 +4,8 @@
  * which `ps` and shell history would show (OWASP: keep secrets out of process listings).
  */
 import { StringDecoder } from 'node:string_decoder';
-import { passwordProblems } from '../auth/users/password-rules.js';
+import { defaultPasswordValidators, passwordProblems } from '../auth/users/password-rules.js';
+import { type PasswordValidator, passwordValidatorsFrom } from '../auth/users/password-validators.js';
 import { type CliContext, CliError, type CliInput, EXIT } from './context.js';
 
 /** The longest line read from standard input, so `cat /dev/zero | latchkey …` cannot exhaust memory. */
@@ -140,10 +141,33 @@ export interface ReadNewPasswordOptions {
   readonly fromStdin: boolean;
   /** The account's username, which the password must differ from. */
   readonly username: string;
+  /** The account's email address, if any, which the password must not resemble either. */
+  readonly email?: string;
 }
 
 /**
- * Gets a new password (one stdin line, or typed twice at a terminal) and checks the minimal rules:
+ * The rules `AUTH_PASSWORD_VALIDATORS` in the environment names (as the app reads it), or
+ * Django's default four. A bad entry is a one-line {@link CliError}.
+ * @example
+ * passwordValidatorsOf({ AUTH_PASSWORD_VALIDATORS: 'MinimumLengthValidator:min_length=12' });
+ */
+export function passwordValidatorsOf(env: CliContext['env']): PasswordValidator[] {
+  const raw = env.AUTH_PASSWORD_VALIDATORS;
+  if (raw === undefined) return defaultPasswordValidators();
+  const entries = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  try {
+    return passwordValidatorsFrom(entries);
+  } catch (error) {
+    throw new CliError((error as Error).message, { cause: error });
+  }
+}
+
+/**
+ * Gets a new password (one stdin line, or typed twice at a terminal) and checks the rules of
+ * `AUTH_PASSWORD_VALIDATORS` (Django's four by default):
  * at a terminal a failed rule throws {@link CliError} naming it; from `--password-stdin` only an
  * empty password is refused and other failures are a warning. Messages never contain the password.
  * @example
@@ -160,7 +184,11 @@ export async function readNewPassword(ctx: CliContext, options: ReadNewPasswordO
   } else {
     throw new CliError('standard input is not a terminal, so no password can be typed: use --password-stdin');
   }
-  const problems = passwordProblems(password, { username: options.username });
+  const problems = await passwordProblems(password, {
+    username: options.username,
+    ...(options.email ? { email: options.email } : {}),
+    validators: passwordValidatorsOf(ctx.env),
+  });
   if (problems.length === 0) return password;
   // Scripts pipe passwords in: like Django's `createsuperuser --noinput`, they skip validation,
   // but not silently. An empty password is still refused; at a terminal every rule holds.

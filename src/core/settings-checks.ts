@@ -5,6 +5,7 @@
  */
 import { parseCidr } from '../http/client-ip.js';
 import type { Settings } from './settings.js';
+import { emailProblems } from './settings-email.js';
 
 /** The shortest secret accepted outside development (Django's check `security.W009` asks for 50). */
 export const MIN_SECRET_KEY_LENGTH = 50;
@@ -21,7 +22,8 @@ export type SettingKind =
   | 'sameSite'
   | 'engine'
   | 'profile'
-  | 'bytes';
+  | 'bytes'
+  | 'emailBackend';
 
 /** The kind of every setting; also the list of known names. */
 export const settingKinds: { readonly [K in keyof Settings]: SettingKind } = {
@@ -57,6 +59,18 @@ export const settingKinds: { readonly [K in keyof Settings]: SettingKind } = {
   LOGOUT_REDIRECT_URL: 'nullableString',
   LOGOUT_CLEAR_SITE_DATA: 'list',
   DATA_UPLOAD_MAX_MEMORY_SIZE: 'bytes',
+  EMAIL_BACKEND: 'emailBackend',
+  EMAIL_FILE_PATH: 'nullableString',
+  EMAIL_HOST: 'string',
+  EMAIL_PORT: 'positive',
+  EMAIL_HOST_USER: 'string',
+  EMAIL_HOST_PASSWORD: 'string',
+  EMAIL_USE_TLS: 'boolean',
+  EMAIL_TIMEOUT: 'seconds',
+  DEFAULT_FROM_EMAIL: 'string',
+  PASSWORD_RESET_TIMEOUT: 'seconds',
+  AUTH_PASSWORD_VALIDATORS: 'list',
+  LOGIN_BY_EMAIL: 'boolean',
   TRUSTED_PROXIES: 'list',
   LOGIN_THROTTLE_ENABLED: 'boolean',
   LOGIN_THROTTLE_FREE_ATTEMPTS: 'positive',
@@ -79,7 +93,12 @@ const engines: readonly Settings['SESSION_ENGINE'][] = [
 ];
 const cookieNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Settings whose values are secrets: a problem with them names the type, never the value (INVARIANTS 9). */
-const secretSettings: ReadonlySet<string> = new Set(['SECRET_KEY', 'SECRET_KEY_FALLBACKS']);
+const secretSettings: ReadonlySet<string> = new Set([
+  'SECRET_KEY',
+  'SECRET_KEY_FALLBACKS',
+  'EMAIL_HOST_PASSWORD',
+]);
+const emailBackends: readonly Settings['EMAIL_BACKEND'][] = ['console', 'file', 'smtp'];
 
 function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
@@ -121,6 +140,10 @@ function checkType(name: string, kind: SettingKind, value: unknown): string | nu
         : fail('Lax, Strict, None or false');
     case 'engine':
       return engines.includes(value as Settings['SESSION_ENGINE']) ? null : fail(engines.join(', '));
+    case 'emailBackend':
+      return emailBackends.includes(value as Settings['EMAIL_BACKEND'])
+        ? null
+        : fail(emailBackends.join(', '));
   }
 }
 
@@ -284,5 +307,6 @@ export function settingsProblems(s: Settings): string[] {
   checkProduction(s, valid, problems);
   checkTimeouts(s, valid, problems);
   checkThrottle(s, valid, problems);
+  problems.push(...emailProblems(s, valid));
   return problems;
 }

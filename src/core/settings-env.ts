@@ -65,6 +65,7 @@ function parseEnvValue(name: string, kind: SettingKind, raw: string, problems: s
       return undefined;
     }
     case 'engine':
+    case 'emailBackend':
       return text.toLowerCase();
     case 'profile': {
       const lower = text.toLowerCase();

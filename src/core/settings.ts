@@ -73,6 +73,31 @@ export interface Settings {
   /** Largest request body read, in bytes (Django's `DATA_UPLOAD_MAX_MEMORY_SIZE`). */
   readonly DATA_UPLOAD_MAX_MEMORY_SIZE: number;
 
+  /** How mail leaves: printed (`console`), one file per message (`file`), or sent (`smtp`). */
+  readonly EMAIL_BACKEND: 'console' | 'file' | 'smtp';
+  /** The directory of the `file` backend (required with it). */
+  readonly EMAIL_FILE_PATH: string | null;
+  readonly EMAIL_HOST: string;
+  readonly EMAIL_PORT: number;
+  /** SMTP AUTH user; empty sends no AUTH. */
+  readonly EMAIL_HOST_USER: string;
+  readonly EMAIL_HOST_PASSWORD: string;
+  /** STARTTLS, required once asked for (Django's `EMAIL_USE_TLS`). */
+  readonly EMAIL_USE_TLS: boolean;
+  /** Seconds an SMTP connection, greeting or command may take. Django's is unbounded; a hung server must not hold mail forever. */
+  readonly EMAIL_TIMEOUT: number;
+  /** The sender of Latchkey's mail. */
+  readonly DEFAULT_FROM_EMAIL: string;
+  /** Seconds a password reset link stays valid (three days). */
+  readonly PASSWORD_RESET_TIMEOUT: number;
+  /**
+   * The rules a new password must pass, in order (Django's `AUTH_PASSWORD_VALIDATORS`), each a
+   * validator name with optional `:option=value` pairs, e.g. `MinimumLengthValidator:min_length=12`.
+   */
+  readonly AUTH_PASSWORD_VALIDATORS: readonly string[];
+  /** Whether the login form's `username` may also be an email address; emails are then unique. */
+  readonly LOGIN_BY_EMAIL: boolean;
+
   /** Proxies (addresses or CIDR ranges) whose `X-Forwarded-For` entries are believed. */
   readonly TRUSTED_PROXIES: readonly string[];
   /** Whether failed logins slow down further attempts (see `auth/throttle.ts`). */
@@ -138,6 +163,23 @@ export const defaultSettings: Settings = Object.freeze({
   LOGOUT_REDIRECT_URL: null,
   LOGOUT_CLEAR_SITE_DATA: Object.freeze(['"cache"']),
   DATA_UPLOAD_MAX_MEMORY_SIZE: 2.5 * 1024 * 1024,
+  EMAIL_BACKEND: 'console',
+  EMAIL_FILE_PATH: null,
+  EMAIL_HOST: '127.0.0.1',
+  EMAIL_PORT: 25,
+  EMAIL_HOST_USER: '',
+  EMAIL_HOST_PASSWORD: '',
+  EMAIL_USE_TLS: false,
+  EMAIL_TIMEOUT: 10,
+  DEFAULT_FROM_EMAIL: 'webmaster@localhost',
+  PASSWORD_RESET_TIMEOUT: 60 * 60 * 24 * 3,
+  AUTH_PASSWORD_VALIDATORS: Object.freeze([
+    'UserAttributeSimilarityValidator',
+    'MinimumLengthValidator',
+    'CommonPasswordValidator',
+    'NumericPasswordValidator',
+  ]),
+  LOGIN_BY_EMAIL: false,
   TRUSTED_PROXIES: Object.freeze([]),
   LOGIN_THROTTLE_ENABLED: true,
   LOGIN_THROTTLE_FREE_ATTEMPTS: 5,

@@ -128,6 +128,11 @@ export interface RememberTokenTable {
   ip: string | null;
 }
 
+/** `latchkey_instance`: one row, the database's random id (migration 0006). */
+export interface InstanceTable {
+  id: string;
+}
+
 export interface Database {
   latchkey_session: SessionTable;
   latchkey_user: UserTable;
@@ -140,6 +145,7 @@ export interface Database {
   latchkey_token: TokenTable;
   latchkey_session_denylist: SessionDenylistTable;
   latchkey_user_epoch: UserEpochTable;
+  latchkey_instance: InstanceTable;
   latchkey_remember_token: RememberTokenTable;
 }
 

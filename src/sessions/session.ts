@@ -302,12 +302,22 @@ export class Session<Data extends SessionData = SessionData> {
     }
   }
 
+  /** The key tag the store asks for `record`'s user ('' when it asks for none or nobody is logged in). */
+  #tag(record: SessionRecord): string {
+    const { store } = this.#ctx;
+    return record.userId === null || store.userKeyTag === undefined ? '' : store.userKeyTag(record.userId);
+  }
+
   async #create(data: SessionData): Promise<void> {
     // A new record (first save, or a new key at login) starts both timeouts afresh.
     startTimeouts(data, this.#ctx.policy, this.#ctx.clock.now());
-    const record = await this.#record(data);
+    await this.#insert(await this.#record(data));
+  }
+
+  async #insert(record: SessionRecord): Promise<void> {
+    const tag = this.#tag(record);
     for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS; attempt++) {
-      const key = generateSessionKey();
+      const key = generateSessionKey(tag);
       try {
         await this.#ctx.store.create(key, record);
         this.#key = key;

@@ -66,6 +66,13 @@ export interface SessionStore {
   /** Releases connections and timers. */
   close(): Promise<void>;
   /**
+   * Optional capability of stores that keep a user's sessions together (Redis Cluster: a session and
+   * its user's index must share a hash slot). The first characters (`[a-z0-9]`, at most 8) that the key
+   * of a session logged in as `userId` must start with; the core draws the rest at random. Such a store may refuse (`TypeError`)
+   * a logged-in record under a key that does not fit; login cycles the key once the user is set, so its new key fits.
+   */
+  userKeyTag?(userId: string): string;
+  /**
    * Optional capability of client-side stores (`signed_cookies`), whose records travel in the
    * cookie: a request-scoped view primed with the request's cookie value. The pipeline opens the
    * request's session on the view and writes {@link RequestSessionStore.cookieValue} as the cookie.

@@ -13,6 +13,11 @@ import type { SessionRecord, SessionStore } from '../sessions/store.js';
 import { storeConformanceSuite } from '../testing/store-suite.js';
 import { CachedDbSessionStore } from './cached-db.js';
 import { FAIL_FAST_REDIS_OPTIONS, RedisSessionStore } from './redis.js';
+import { recordName, userTag } from './redis-scripts.js';
+
+/** A key for a session of `userId`, as login makes one (see `userKeyTag`). */
+const keyFor = (userId: string): string => generateSessionKey(userTag(userId));
+
 import type { KyselySessionStore } from './sql.js';
 import { createSqliteSessionStore } from './sqlite.js';
 
@@ -106,7 +111,7 @@ redisDescribe('cached_db session store', () => {
     ...overrides,
   });
   const cached = async (key: string): Promise<boolean> =>
-    (await redis.client.exists(`${redis.prefix}${key}`)) === 1;
+    (await redis.client.exists(recordName(redis.prefix, key))) === 1;
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'latchkey-cached-db-'));
@@ -125,20 +130,20 @@ redisDescribe('cached_db session store', () => {
   });
 
   test('create writes through to the database and the cache; a miss is filled from the database', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('ann');
     const written = record({ userId: 'ann' });
     await store.create(key, written);
     expect((await db.inner.load(key))?.data).toBe(written.data);
     expect(await cached(key)).toBe(true);
 
-    await redis.client.del(`${redis.prefix}${key}`);
+    await redis.client.del(recordName(redis.prefix, key));
     expect((await store.load(key))?.data).toBe(written.data);
     expect(await cached(key)).toBe(true);
     expect(logger.events).toEqual([]);
   });
 
   test('a cached session is answered from Redis without reading the database', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('abe');
     await store.create(key, record({ userId: 'abe' }));
     // Behind the store's back (the documented caveat): only the cached copy is left to answer.
     await db.inner.delete(key);
@@ -148,7 +153,7 @@ redisDescribe('cached_db session store', () => {
   });
 
   test('INVARIANTS 3: a logout (delete) removes both the database row and the cached copy', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('bea');
     await store.create(key, record({ userId: 'bea' }));
     expect(await store.load(key)).not.toBeNull();
     await store.delete(key);
@@ -158,8 +163,8 @@ redisDescribe('cached_db session store', () => {
   });
 
   test('INVARIANTS 13: after deleteUserSessions no cached copy can bring a session back', async () => {
-    const keep = generateSessionKey();
-    const others = [generateSessionKey(), generateSessionKey(), generateSessionKey()];
+    const keep = keyFor('cy');
+    const others = [keyFor('cy'), keyFor('cy'), keyFor('cy')];
     for (const key of [keep, ...others]) await store.create(key, record({ userId: 'cy' }));
     for (const key of others) expect(await store.load(key)).not.toBeNull();
     expect(await store.deleteUserSessions('cy', { except: keep })).toBe(3);
@@ -176,7 +181,7 @@ redisDescribe('cached_db session store', () => {
   ])(
     'INVARIANTS 1: a load that read the database before %s does not refill the cache after it',
     async (_, end) => {
-      const key = generateSessionKey();
+      const key = keyFor('dot');
       await db.inner.create(key, record({ userId: 'dot' }));
       const { held, release } = db.holdNext('load');
       const slowLoad = store.load(key);
@@ -195,7 +200,7 @@ redisDescribe('cached_db session store', () => {
   ] as const)(
     'INVARIANTS 1: a load in the middle of %s cannot leave a cached copy behind',
     async (_, op, end) => {
-      const key = generateSessionKey();
+      const key = keyFor('gil');
       await store.create(key, record({ userId: 'gil' }));
       const { held, release } = db.holdNext(op);
       const ending = end(store, key);
@@ -210,7 +215,7 @@ redisDescribe('cached_db session store', () => {
   );
 
   test('INVARIANTS 1: a save racing a logout neither resurrects the row nor the cached copy', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('eve');
     await store.create(key, record({ userId: 'eve' }));
     const { held, release } = db.holdNext('save');
     const slowSave = store.save(key, record({ userId: 'eve', data: 'late' }));
@@ -272,7 +277,7 @@ describe('cached_db with its cache unreachable', () => {
   });
 
   test('INVARIANTS 10: a logout fails closed and leaves the session whole, never half-deleted', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('fin');
     await db.create(key, record());
     await expect(store.delete(key)).rejects.toBeInstanceOf(StoreUnavailableError);
     await expect(store.deleteUserSessions('fin')).rejects.toBeInstanceOf(StoreUnavailableError);

@@ -44,6 +44,8 @@ export interface SessionCache {
   /** Writes the copy if `token` is still valid; returns whether it did. */
   fill(key: string, record: SessionRecord, token: string): Promise<boolean>;
   close(): Promise<void>;
+  /** The cache's `SessionStore.userKeyTag`, if it has one (Redis: its copies share their user's slot). */
+  userKeyTag?(userId: string): string;
 }
 
 /** Options of {@link CachedDbSessionStore}. */
@@ -68,11 +70,18 @@ export class CachedDbSessionStore implements SessionStore {
   readonly #db: SessionStore;
   readonly #cache: SessionCache;
   readonly #logger: Logger;
+  /**
+   * The cache's key tag, so new logged-in sessions can be cached beside their user's index. Keys made
+   * before (or without) it stay valid: their sessions are read from the database, uncached.
+   */
+  readonly userKeyTag?: (userId: string) => string;
 
   constructor(options: CachedDbSessionStoreOptions) {
     this.#db = options.db;
     this.#cache = options.cache;
     this.#logger = options.logger ?? consoleLogger;
+    const tag = options.cache.userKeyTag;
+    if (tag !== undefined) this.userKeyTag = (userId) => tag.call(options.cache, userId);
   }
 
   /** Logs a cache failure the operation survives; anything but an unavailable cache is rethrown. */

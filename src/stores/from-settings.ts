@@ -12,16 +12,20 @@ import type { SigningKeys } from '../core/signing.js';
 import type { Database } from '../db/schema.js';
 import type { SessionStore } from '../sessions/store.js';
 import { MemorySessionStore } from './memory.js';
+import type { RedisSessionStore } from './redis.js';
+import { DEFAULT_REDIS_URL, type RedisSettings } from './redis-settings.js';
 import { KyselySessionStore } from './sql.js';
 
 /** What {@link openSessionStore} needs. */
 export interface OpenSessionStoreOptions {
   readonly engine: Settings['SESSION_ENGINE'];
-  /** The app's (migrated) database, for `db` and `cached_db`. */
+  /** The app's (migrated) database, for `db` and `cached_db`; it also names the Redis namespace. */
   readonly db: Kysely<Database>;
-  /** For `redis` and `cached_db`. */
-  readonly redisUrl: string;
-  /** Key prefix in Redis (`latchkey:session:` by default), so apps and test runs can share a server. */
+  /** For `redis` and `cached_db`: where Redis is, its timeouts and key prefix (`redis-settings.ts`). */
+  readonly redis?: Partial<RedisSettings>;
+  /** Overrides `redis.url`. */
+  readonly redisUrl?: string;
+  /** Overrides `redis.prefix` (tests give each run its own). By default derived from the database. */
   readonly redisPrefix?: string;
   /** `SECRET_KEY` and `SECRET_KEY_FALLBACKS`, for `signed_cookies` (which signs the whole session). */
   readonly signing?: SigningKeys;
@@ -30,28 +34,50 @@ export interface OpenSessionStoreOptions {
 }
 
 /**
+ * Connects the Redis store of this app's namespace: the prefix given, claimed for this database, or the
+ * one derived from it (INVARIANTS 15).
+ */
+async function openRedisStore(options: OpenSessionStoreOptions): Promise<RedisSessionStore> {
+  const { createRedisSessionStore } = await import('./redis-connect.js');
+  const { claimRedisPrefix, databaseId, defaultRedisPrefix } = await import('./redis-namespace.js');
+  const { prefix, waitReplicas, ...connection } = options.redis ?? {};
+  const id = await databaseId(options.db);
+  const store = await createRedisSessionStore({
+    ...connection,
+    url: options.redisUrl ?? connection.url ?? DEFAULT_REDIS_URL,
+    prefix: options.redisPrefix ?? prefix ?? defaultRedisPrefix(id),
+    ...(waitReplicas ? { waitReplicas } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
+  try {
+    await claimRedisPrefix(store, id);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
+}
+
+/**
  * The store for `engine`. Redis engines connect first and fail with `StoreUnavailableError`
- * when Redis cannot be reached.
+ * when Redis cannot be reached, or `ConfigurationError` when their prefix is another database's.
  * @example
- * const store = await openSessionStore({ engine: settings.SESSION_ENGINE, db, redisUrl: env.REDIS_URL });
+ * const store = await openSessionStore({ engine: settings.SESSION_ENGINE, db, redis: redisSettingsFromEnv(env) });
  */
 export async function openSessionStore(options: OpenSessionStoreOptions): Promise<SessionStore> {
   const clock = options.clock ? { clock: options.clock } : {};
   const logger = options.logger ? { logger: options.logger } : {};
-  const prefix = options.redisPrefix ? { prefix: options.redisPrefix } : {};
   switch (options.engine) {
     case 'db':
       return new KyselySessionStore({ db: options.db, ...clock });
     case 'memory':
       return new MemorySessionStore(clock);
-    case 'redis': {
-      const { createRedisSessionStore } = await import('./redis.js');
-      return createRedisSessionStore({ url: options.redisUrl, ...prefix, ...clock, ...logger });
-    }
+    case 'redis':
+      return openRedisStore(options);
     case 'cached_db': {
-      const { createRedisSessionStore } = await import('./redis.js');
       const { CachedDbSessionStore } = await import('./cached-db.js');
-      const cache = await createRedisSessionStore({ url: options.redisUrl, ...prefix, ...clock, ...logger });
+      const cache = await openRedisStore(options);
       return new CachedDbSessionStore({
         db: new KyselySessionStore({ db: options.db, ...clock }),
         cache,

@@ -16,6 +16,10 @@ import { generateSessionKey } from '../sessions/keys.js';
 import type { SessionRecord, SessionStore } from '../sessions/store.js';
 import { storeConformanceSuite } from '../testing/store-suite.js';
 import { createRedisSessionStore, FAIL_FAST_REDIS_OPTIONS, RedisSessionStore } from './redis.js';
+import { indexName, recordName, userTag } from './redis-scripts.js';
+
+/** A key for a session of `userId`, as login makes one (see `userKeyTag`). */
+const keyFor = (userId: string): string => generateSessionKey(userTag(userId));
 
 const HOUR = 3_600_000;
 const runRedis = await redisTestsRun('RedisSessionStore tests');
@@ -53,7 +57,8 @@ redisDescribe('redis session store', () => {
       cursor = next;
       for (const name of names) {
         if ((await redis.client.type(name)) !== 'hash') continue;
-        if ((await redis.client.hget(name, 'u')) === userId) found.push(name.slice(redis.prefix.length));
+        if ((await redis.client.hget(name, 'u')) === userId)
+          found.push(name.slice(name.indexOf('}', redis.prefix.length) + 3));
       }
     } while (cursor !== '0');
     return found.sort();
@@ -72,89 +77,89 @@ redisDescribe('redis session store', () => {
   });
 
   test('each record key carries a native TTL computed from the injected clock', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('ana');
     await store.create(key, record({ expiresAt: new Date(clock.now() + HOUR), userId: 'ana' }));
-    const created = await redis.client.pttl(`${redis.prefix}${key}`);
+    const created = await redis.client.pttl(recordName(redis.prefix, key));
     expect(created).toBeGreaterThan(HOUR - 5_000);
     expect(created).toBeLessThanOrEqual(HOUR);
 
     clock.advance(30 * 60_000);
     await store.save(key, record({ expiresAt: new Date(clock.now() + 10 * 60_000), userId: 'ana' }));
-    const saved = await redis.client.pttl(`${redis.prefix}${key}`);
+    const saved = await redis.client.pttl(recordName(redis.prefix, key));
     expect(saved).toBeGreaterThan(10 * 60_000 - 5_000);
     expect(saved).toBeLessThanOrEqual(10 * 60_000);
     // The index outlives its longest session, so it never expires under a live one (read atomically).
     const both = await redis.client
       .multi()
-      .pttl(`${redis.prefix}${key}`)
-      .pttl(`${redis.prefix}user:ana`)
+      .pttl(recordName(redis.prefix, key))
+      .pttl(indexName(redis.prefix, 'ana'))
       .exec();
     const [[, recordTtl], [, indexTtl]] = both as [[null, number], [null, number]];
     expect(indexTtl).toBeGreaterThanOrEqual(recordTtl);
   });
 
-  test('INVARIANTS 13: 200 concurrent creates, deletes and moves over two clients leave the index exact', async () => {
+  test('INVARIANTS 13: 200 concurrent creates, deletes and logouts-in-place over two clients leave the index exact', async () => {
     const second = await connectTestRedis();
     extra.push(second);
     const other = new RedisSessionStore({ client: second, prefix: redis.prefix, clock });
     const via = (i: number): SessionStore => (i % 2 === 0 ? store : other);
 
-    const first = Array.from({ length: 100 }, () => generateSessionKey());
+    const first = Array.from({ length: 100 }, () => keyFor('carol'));
     await Promise.all(first.map((key, i) => via(i).create(key, record({ userId: 'carol' }))));
-    const fresh = Array.from({ length: 200 }, () => generateSessionKey());
+    const fresh = Array.from({ length: 200 }, () => keyFor('carol'));
     const deleted = first.filter((_, i) => i % 2 === 0);
     const moved = first.filter((_, i) => i % 4 === 1);
     await Promise.all([
       ...fresh.map((key, i) => via(i).create(key, record({ userId: 'carol' }))),
       ...deleted.map((key, i) => via(i + 1).delete(key)),
-      ...moved.map((key, i) => via(i).save(key, record({ userId: 'dave' }))),
+      ...moved.map((key, i) => via(i).save(key, record())),
     ]);
 
     const expected = [...first.filter((k) => !deleted.includes(k) && !moved.includes(k)), ...fresh].sort();
     expect((await store.listUserSessions('carol')).map((s) => s.key).sort()).toEqual(expected);
     expect(await recordsOf('carol')).toEqual(expected);
-    expect((await redis.client.smembers(`${redis.prefix}user:carol`)).sort()).toEqual(expected);
-    expect((await other.listUserSessions('dave')).map((s) => s.key).sort()).toEqual([...moved].sort());
+    expect((await redis.client.smembers(indexName(redis.prefix, 'carol'))).sort()).toEqual(expected);
+    for (const key of moved) expect((await other.load(key))?.userId).toBeNull();
 
     expect(await other.deleteUserSessions('carol')).toBe(expected.length);
     expect(await store.listUserSessions('carol')).toEqual([]);
     expect(await recordsOf('carol')).toEqual([]);
-    expect(await redis.client.exists(`${redis.prefix}user:carol`)).toBe(0);
+    expect(await redis.client.exists(indexName(redis.prefix, 'carol'))).toBe(0);
   });
 
   test('INVARIANTS 13: a create racing a delete of the same key leaves record and index in agreement', async () => {
     const second = await connectTestRedis();
     extra.push(second);
     const other = new RedisSessionStore({ client: second, prefix: redis.prefix, clock });
-    const keys = Array.from({ length: 100 }, () => generateSessionKey());
+    const keys = Array.from({ length: 100 }, () => keyFor('erin'));
     await Promise.allSettled(
       keys.flatMap((key) => [store.create(key, record({ userId: 'erin' })), other.delete(key)]),
     );
     const live = (
       await Promise.all(keys.map(async (key) => ((await store.exists(key)) ? key : null)))
     ).filter((key): key is string => key !== null);
-    expect((await redis.client.smembers(`${redis.prefix}user:erin`)).sort()).toEqual(live.sort());
+    expect((await redis.client.smembers(indexName(redis.prefix, 'erin'))).sort()).toEqual(live.sort());
     expect(await store.deleteUserSessions('erin')).toBe(live.length);
     expect(await recordsOf('erin')).toEqual([]);
   });
 
   test('index entries whose record Redis already dropped are pruned, never listed or counted', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('fay');
     await store.create(key, record({ userId: 'fay' }));
-    const dangling = generateSessionKey();
-    await redis.client.sadd(`${redis.prefix}user:fay`, dangling);
+    const dangling = keyFor('fay');
+    await redis.client.sadd(indexName(redis.prefix, 'fay'), dangling);
     expect((await store.listUserSessions('fay')).map((s) => s.key)).toEqual([key]);
-    expect(await redis.client.sismember(`${redis.prefix}user:fay`, dangling)).toBe(0);
+    expect(await redis.client.sismember(indexName(redis.prefix, 'fay'), dangling)).toBe(0);
 
-    await redis.client.sadd(`${redis.prefix}user:fay`, dangling);
+    await redis.client.sadd(indexName(redis.prefix, 'fay'), dangling);
     expect(await store.clearExpired()).toBe(0);
-    expect(await redis.client.smembers(`${redis.prefix}user:fay`)).toEqual([key]);
+    expect(await redis.client.smembers(indexName(redis.prefix, 'fay'))).toEqual([key]);
   });
 
   test('a stale index entry never lets deleteUserSessions remove another user’s session', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('gus');
     await store.create(key, record({ userId: 'gus' }));
-    await redis.client.sadd(`${redis.prefix}user:hal`, key);
+    await redis.client.sadd(indexName(redis.prefix, 'hal'), key);
     expect(await store.deleteUserSessions('hal')).toBe(0);
     expect(await store.exists(key)).toBe(true);
     expect((await store.listUserSessions('gus')).map((s) => s.key)).toEqual([key]);
@@ -162,14 +167,14 @@ redisDescribe('redis session store', () => {
 
   test('scripts are sent again when Redis has lost its script cache', async () => {
     await redis.client.script('FLUSH');
-    const key = generateSessionKey();
+    const key = keyFor('ivy');
     await store.create(key, record({ userId: 'ivy' }));
     expect((await store.listUserSessions('ivy')).map((s) => s.key)).toEqual([key]);
   });
 
   test('INVARIANTS 9: a Redis error names the operation and keeps no session key, in message or cause', async () => {
     const key = generateSessionKey();
-    await redis.client.set(`${redis.prefix}${key}`, 'not a hash');
+    await redis.client.set(recordName(redis.prefix, key), 'not a hash');
     const error = await store.save(key, record()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreUnavailableError);
     expect((error as Error).message).toBe('Session store unavailable: could not save a session');
@@ -183,7 +188,7 @@ redisDescribe('redis session store', () => {
   });
 
   test('a fill whose token a delete or deleteUserSessions voided writes nothing', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('jo');
     const token = await store.reserveFill(key, 'read');
     await store.delete(key);
     expect(await store.fill(key, record({ userId: 'jo' }), token)).toBe(false);
@@ -220,7 +225,7 @@ redisDescribe('redis session store', () => {
   });
 
   test('reserving a fill drops the cached copy at once', async () => {
-    const key = generateSessionKey();
+    const key = keyFor('lu');
     await store.create(key, record({ userId: 'lu' }));
     await store.reserveFill(key, 'write');
     expect(await store.load(key)).toBeNull();
@@ -261,7 +266,7 @@ describe('INVARIANTS 10: the redis store fails closed, and fast', () => {
     const client = new Redis(`redis://127.0.0.1:${port}`, { ...FAIL_FAST_REDIS_OPTIONS, lazyConnect: true });
     client.on('error', () => {});
     const store = new RedisSessionStore({ client, quitOnClose: true });
-    const key = generateSessionKey();
+    const key = keyFor('kim');
     const written = { data: 'x', expiresAt: new Date(Date.now() + HOUR), userId: 'kim' };
     const operations: Promise<unknown>[] = [
       store.load(key),

@@ -1,29 +1,42 @@
 /**
- * @module `latchkey/stores/redis`: a session store on Redis (standalone or Sentinel; not Cluster, whose
- * slots a per-user index cannot span atomically).
+ * @module `latchkey/stores/redis`: a session store on Redis: one server, Sentinel-managed primaries or
+ * Redis Cluster (the key layout of `redis-scripts.ts` keeps every script in one hash slot). Connect with
+ * `createRedisSessionStore` (`redis-connect.ts`).
  *
- * Layout under `prefix`: `<prefix><key>` is a hash `{d: data, e: expiresAt ms, u: userId}` with a native
- * TTL; `<prefix>user:<userId>` is the set of that user's session keys. Only the cache protocol of
- * `CachedDbSessionStore` uses `<prefix>lease:<key>`, `<prefix>purged:<userId>` (both short-lived) and the
- * counter `<prefix>seq`. Session keys are `[a-z0-9]{32}`, so they never contain the `:` of the others. Every write that touches a record and the index is
- * one Lua script, so the index stays exact under any interleaving (INVARIANTS 13). Expiry is judged by
- * the injected clock, and native TTLs are computed from it too (INVARIANTS 11).
+ * Expiry is judged by the injected clock, and native TTLs are computed from it too (INVARIANTS 11).
+ * Replication is asynchronous: a write a primary acknowledged can be lost if it fails before a replica
+ * has it. `waitReplicas` makes logouts wait (Redis `WAIT`) until that many replicas hold the delete, so
+ * a promoted replica cannot bring a logged-out session back; see the README's store table.
  */
-import { createHash } from 'node:crypto';
-import type { RedisOptions } from 'ioredis';
 import { type Clock, systemClock } from '../core/clock.js';
 import { CreateError, StoreUnavailableError, UpdateError } from '../core/errors.js';
-import { consoleLogger, type Logger } from '../core/logger.js';
 import type {
   DeleteUserSessionsOptions,
   SessionRecord,
   SessionStore,
   StoredSession,
 } from '../sessions/store.js';
+import {
+  indexName,
+  recordName,
+  type Script,
+  scripts,
+  TAG_LENGTH,
+  tagBase,
+  userTag,
+} from './redis-scripts.js';
+
+/** A pipeline of {@link RedisClient}: a script and `WAIT` sent together to the script's node. */
+export interface RedisPipeline {
+  evalsha(sha1: string, numkeys: number, ...args: (string | number)[]): RedisPipeline;
+  eval(script: string, numkeys: number, ...args: (string | number)[]): RedisPipeline;
+  wait(numreplicas: number, timeout: number): RedisPipeline;
+  exec(): Promise<[Error | null, unknown][] | null>;
+}
 
 /**
- * The few client methods the store calls, so any client of that shape works (ioredis fits as is) and
- * this module needs the driver only in {@link createRedisSessionStore}.
+ * The few client methods the store calls, so any client of that shape works (ioredis's `Redis` and
+ * `Cluster` fit as they are) and this module needs no driver.
  */
 export interface RedisClient {
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
@@ -37,34 +50,32 @@ export interface RedisClient {
     n: number,
   ): Promise<[string, string[]]>;
   quit(): Promise<unknown>;
-  disconnect?(): void;
+  disconnect?(reconnect?: boolean): void;
+  /** A cluster client's primaries (SCAN runs on each); absent on a single server. */
+  nodes?(role: 'master'): RedisClient[];
+  /** Needed for `waitReplicas`. */
+  pipeline?(): RedisPipeline;
 }
 
 /** Options of {@link RedisSessionStore}. */
 export interface RedisSessionStoreOptions {
   readonly client: RedisClient;
-  /** Prefix of every key the store writes. Default `latchkey:session:`. */
+  /**
+   * Prefix of every key the store writes: `createRedisSessionStore` derives one from the database's id
+   * unless given one (INVARIANTS 15). Must not contain `{` or `}` (the hash tags are the store's).
+   * Default `latchkey:session:`.
+   */
   readonly prefix?: string;
   readonly clock?: Clock;
   /** Quit `client` on `close()`. Leave it off (the default) when the application shares the client. */
   readonly quitOnClose?: boolean;
+  /**
+   * Replicas that must acknowledge a logout (`delete`, `deleteUserSessions`) within `timeoutMs` (Redis
+   * `WAIT`) before it succeeds; if fewer do, it fails with `StoreUnavailableError` (the delete is done on
+   * the primary and a retry is harmless). Default: none.
+   */
+  readonly waitReplicas?: { readonly replicas: number; readonly timeoutMs: number };
 }
-
-/**
- * ioredis settings that make commands fail at once while Redis is unreachable (a quick 503, INVARIANTS 10)
- * instead of queueing until it returns; the client still reconnects by itself. Spread them into a client
- * you create yourself.
- * @example
- * const client = new Redis(url, { ...FAIL_FAST_REDIS_OPTIONS });
- */
-export const FAIL_FAST_REDIS_OPTIONS = {
-  enableOfflineQueue: false,
-  maxRetriesPerRequest: 1,
-  autoResendUnfulfilledCommands: false,
-  connectTimeout: 2_000,
-  commandTimeout: 5_000,
-  retryStrategy: (attempt: number): number => Math.min(attempt * 100, 1_000),
-} as const satisfies RedisOptions;
 
 // How long a cache fill may take (see `reserveFill`), also how long a "user purged" marker lives. A
 // database call slower than this could fill the cache with data older than a write that overtook it.
@@ -73,128 +84,6 @@ const SCAN_BATCH = 500;
 
 /** Whether a cache fill follows a database read or a database write (see `reserveFill`). */
 export type FillIntent = 'read' | 'write';
-
-interface Script {
-  readonly lua: string;
-  readonly sha: string;
-}
-
-// ARGV[1] is the prefix and ARGV[2] the clock's now; a user argument is '' (anonymous) or '=' .. id.
-const PRELUDE = `
-local prefix, now = ARGV[1], tonumber(ARGV[2])
-local function rkey(k) return prefix .. k end
-local function ikey(u) return prefix .. 'user:' .. u end
-local function user(arg) if arg == '' then return nil end return string.sub(arg, 2) end
-local function live(k)
-  local e = redis.call('HGET', rkey(k), 'e')
-  return e ~= false and tonumber(e) > now
-end
-local function remove(k)
-  local u = redis.call('HGET', rkey(k), 'u')
-  redis.call('DEL', rkey(k))
-  if u then redis.call('SREM', ikey(u), k) end
-end
-local function write(k, data, e, u)
-  local ttl = tonumber(e) - now
-  if ttl <= 0 then return end
-  if u then
-    redis.call('HSET', rkey(k), 'd', data, 'e', e, 'u', u)
-    redis.call('SADD', ikey(u), k)
-    -- The index outlives its longest session, so it never expires under a live one.
-    if redis.call('PTTL', ikey(u)) < ttl then redis.call('PEXPIRE', ikey(u), ttl) end
-  else
-    redis.call('HSET', rkey(k), 'd', data, 'e', e)
-  end
-  redis.call('PEXPIRE', rkey(k), ttl)
-end
-`;
-
-function script(body: string): Script {
-  const lua = `${PRELUDE}${body}`;
-  return { lua, sha: createHash('sha1').update(lua).digest('hex') };
-}
-
-const scripts = {
-  // ARGV: prefix, now, key, data, expiresAt, user. A record expired by the clock is replaced.
-  create: script(`local k = ARGV[3]
-if live(k) then return 0 end
-remove(k)
-write(k, ARGV[4], ARGV[5], user(ARGV[6]))
-return 1`),
-  // INVARIANTS 1: update only a live record, never insert.
-  save: script(`local k = ARGV[3]
-if not live(k) then return 0 end
-remove(k)
-write(k, ARGV[4], ARGV[5], user(ARGV[6]))
-return 1`),
-  delete: script(`remove(ARGV[3])
-redis.call('DEL', prefix .. 'lease:' .. ARGV[3])
-return 1`),
-  // ARGV: prefix, now, userId. Members whose record is gone, another user's, or expired are pruned; an
-  // expired record goes too, so a clock stepped back cannot revive a session missing from the index.
-  list: script(`local u, out = ARGV[3], {}
-for _, k in ipairs(redis.call('SMEMBERS', ikey(u))) do
-  local r = redis.call('HMGET', rkey(k), 'd', 'e', 'u')
-  if not r[2] or r[3] ~= u then redis.call('SREM', ikey(u), k)
-  elseif tonumber(r[2]) <= now then remove(k)
-  else table.insert(out, k); table.insert(out, r[1]); table.insert(out, r[2]) end
-end
-return out`),
-  // ARGV: prefix, now, userId, except ('' or '=' .. key), lease ms. Counts live sessions only. The
-  // marker refuses cache fills that started before this purge (see reserveFill).
-  deleteUser: script(`local u, except, count = ARGV[3], user(ARGV[4]), 0
-for _, k in ipairs(redis.call('SMEMBERS', ikey(u))) do
-  if k ~= except then
-    local r = redis.call('HMGET', rkey(k), 'e', 'u')
-    if r[1] and r[2] == u then
-      redis.call('DEL', rkey(k))
-      if tonumber(r[1]) > now then count = count + 1 end
-    end
-    redis.call('SREM', ikey(u), k)
-  end
-end
-redis.call('SET', prefix .. 'purged:' .. u, redis.call('INCR', prefix .. 'seq'), 'PX', ARGV[5])
-return count`),
-  // ARGV: prefix, now, then full key names from SCAN. Counts the records expired by the clock.
-  clear: script(`local ip, count = prefix .. 'user:', 0
-for i = 3, #ARGV do
-  local name = ARGV[i]
-  local t = redis.call('TYPE', name)['ok']
-  if t == 'hash' then
-    local e = redis.call('HGET', name, 'e')
-    if e and tonumber(e) <= now then remove(string.sub(name, #prefix + 1)); count = count + 1 end
-  elseif t == 'set' and string.sub(name, 1, #ip) == ip then
-    local u = string.sub(name, #ip + 1)
-    for _, k in ipairs(redis.call('SMEMBERS', name)) do
-      if redis.call('HGET', rkey(k), 'u') ~= u then redis.call('SREM', name, k) end
-    end
-  end
-end
-return count`),
-  // ARGV: prefix, now, key, lease ms, intent. Drops the cached copy and hands out a fill token, or '0'
-  // (never valid) when a lease is already out. A writer arriving then voids that lease too: the fill
-  // could otherwise carry data older than its write. A reader leaves it: it changes nothing.
-  reserveFill: script(`local k, lk = ARGV[3], prefix .. 'lease:' .. ARGV[3]
-remove(k)
-if redis.call('EXISTS', lk) == 0 then
-  local token = tostring(redis.call('INCR', prefix .. 'seq'))
-  redis.call('SET', lk, token, 'PX', ARGV[4])
-  return token
-end
-if ARGV[5] == 'write' then redis.call('SET', lk, '0', 'PX', ARGV[4]) end
-return '0'`),
-  // ARGV: prefix, now, key, token, data, expiresAt, user.
-  fill: script(`local k, lk, u = ARGV[3], prefix .. 'lease:' .. ARGV[3], user(ARGV[7])
-if ARGV[4] == '0' or redis.call('GET', lk) ~= ARGV[4] then return 0 end
-redis.call('DEL', lk)
-if u then
-  local purged = redis.call('GET', prefix .. 'purged:' .. u)
-  if purged and tonumber(purged) >= tonumber(ARGV[4]) then return 0 end
-end
-remove(k)
-write(k, ARGV[5], ARGV[6], u)
-return 1`),
-};
 
 function userArg(value: string | null | undefined): string {
   return value === null || value === undefined ? '' : `=${value}`;
@@ -220,6 +109,28 @@ function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
 
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Command timed out';
+}
+
+/** Whether a logged-in record may live under `key` (see `redis-scripts.ts`). */
+function fits(key: string, record: SessionRecord): boolean {
+  return record.userId === null || key.slice(0, TAG_LENGTH) === userTag(record.userId);
+}
+
+function checkFit(key: string, record: SessionRecord): void {
+  if (!fits(key, record))
+    throw new TypeError(
+      "RedisSessionStore: a logged-in session's key must start with userKeyTag(userId); log users in with login(), which picks such a key",
+    );
+}
+
+/** Where a script runs: a key of its slot (for routing) and that slot's base. */
+interface Slot {
+  readonly key: string;
+  readonly base: string;
+}
+
 /**
  * A session store on Redis. Commands that fail reject with `StoreUnavailableError`.
  * @example
@@ -230,43 +141,96 @@ export class RedisSessionStore implements SessionStore {
   readonly #prefix: string;
   readonly #clock: Clock;
   readonly #quitOnClose: boolean;
+  readonly #wait: { readonly replicas: number; readonly timeoutMs: number } | null;
 
   constructor(options: RedisSessionStoreOptions) {
     const prefix = options.prefix ?? 'latchkey:session:';
-    if (typeof prefix !== 'string' || prefix.length === 0) {
-      throw new TypeError('RedisSessionStore: prefix must be a non-empty string');
+    if (typeof prefix !== 'string' || prefix.length === 0 || /[{}]/.test(prefix)) {
+      throw new TypeError('RedisSessionStore: prefix must be a non-empty string without { or }');
     }
     this.#client = options.client;
     this.#prefix = prefix;
     this.#clock = options.clock ?? systemClock;
     this.#quitOnClose = options.quitOnClose ?? false;
+    const wait = options.waitReplicas;
+    this.#wait = wait !== undefined && wait.replicas > 0 ? wait : null;
+  }
+
+  /** The prefix of every key this store writes. */
+  get prefix(): string {
+    return this.#prefix;
+  }
+
+  userKeyTag(userId: string): string {
+    return userTag(userId);
   }
 
   async #call<T>(operation: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      // A hung server (SIGSTOP, a stalled network) answers nothing: drop the connection, so that until
+      // it answers again every command fails at once, as with a dead one, rather than each waiting for
+      // its own timeout. A cluster client keeps its other shards' connections.
+      if (isTimeout(error) && this.#client.nodes === undefined) this.#client.disconnect?.(true);
       throw unavailable(operation, error);
     }
   }
 
+  #sessionSlot(key: string): Slot {
+    return { key: recordName(this.#prefix, key), base: tagBase(this.#prefix, key.slice(0, TAG_LENGTH)) };
+  }
+
+  #userSlot(userId: string): Slot {
+    return { key: indexName(this.#prefix, userId), base: tagBase(this.#prefix, userTag(userId)) };
+  }
+
   /** Runs a script by its SHA1, sending its text only when Redis has not cached it (NOSCRIPT). */
-  #run(operation: string, { lua, sha }: Script, args: (string | number)[]): Promise<unknown> {
-    const argv = [this.#prefix, ...args];
+  #run(operation: string, { lua, sha }: Script, slot: Slot, args: (string | number)[]): Promise<unknown> {
+    const argv: (string | number)[] = [slot.key, slot.base, this.#clock.now(), ...args];
     return this.#call(operation, async () => {
       try {
-        return await this.#client.evalsha(sha, 0, ...argv);
+        return await this.#client.evalsha(sha, 1, ...argv);
       } catch (error) {
         if (!isNoScript(error)) throw error;
-        return await this.#client.eval(lua, 0, ...argv);
+        return await this.#client.eval(lua, 1, ...argv);
       }
+    });
+  }
+
+  /** {@link #run}, then `WAIT` on the same node when `waitReplicas` asks for it. */
+  #runDurably(operation: string, script: Script, slot: Slot, args: (string | number)[]): Promise<unknown> {
+    const wait = this.#wait;
+    const pipeline = this.#client.pipeline;
+    if (wait === null || pipeline === undefined) return this.#run(operation, script, slot, args);
+    const argv: (string | number)[] = [slot.key, slot.base, this.#clock.now(), ...args];
+    return this.#call(operation, async () => {
+      let replies = await pipeline
+        .call(this.#client)
+        .evalsha(script.sha, 1, ...argv)
+        .wait(wait.replicas, wait.timeoutMs)
+        .exec();
+      if (isNoScript(replies?.[0]?.[0]))
+        replies = await pipeline
+          .call(this.#client)
+          .eval(script.lua, 1, ...argv)
+          .wait(wait.replicas, wait.timeoutMs)
+          .exec();
+      const [[error, result] = [null, null], [waitError, acked] = [null, 0]] = replies ?? [];
+      if (error !== null) throw error;
+      if (waitError !== null) throw waitError;
+      if (Number(acked) < wait.replicas)
+        throw new Error(
+          `WAIT: ${acked} of ${wait.replicas} replicas acknowledged within ${wait.timeoutMs} ms`,
+        );
+      return result;
     });
   }
 
   async load(key: string): Promise<SessionRecord | null> {
     const now = this.#clock.now();
     const [data, expires, userId] = await this.#call('load a session', () =>
-      this.#client.hmget(this.#prefix + key, 'd', 'e', 'u'),
+      this.#client.hmget(recordName(this.#prefix, key), 'd', 'e', 'u'),
     );
     const expiresAt = Number(expires ?? Number.NaN);
     if (data == null || !Number.isFinite(expiresAt) || expiresAt <= now) return null;
@@ -275,49 +239,80 @@ export class RedisSessionStore implements SessionStore {
 
   async exists(key: string): Promise<boolean> {
     const now = this.#clock.now();
-    const [expires] = await this.#call('check a session', () => this.#client.hmget(this.#prefix + key, 'e'));
+    const [expires] = await this.#call('check a session', () =>
+      this.#client.hmget(recordName(this.#prefix, key), 'e'),
+    );
     return expires != null && Number(expires) > now;
   }
 
   async create(key: string, record: SessionRecord): Promise<void> {
-    const args = [this.#clock.now(), key, record.data, expiryArg(record), userArg(record.userId)];
-    if ((await this.#run('create a session', scripts.create, args)) !== 1) throw new CreateError();
+    checkFit(key, record);
+    const args = [key, record.data, expiryArg(record), userArg(record.userId)];
+    if ((await this.#run('create a session', scripts.create, this.#sessionSlot(key), args)) !== 1)
+      throw new CreateError();
   }
 
   async save(key: string, record: SessionRecord): Promise<void> {
-    const args = [this.#clock.now(), key, record.data, expiryArg(record), userArg(record.userId)];
-    if ((await this.#run('save a session', scripts.save, args)) !== 1) throw new UpdateError();
+    checkFit(key, record);
+    const args = [key, record.data, expiryArg(record), userArg(record.userId)];
+    if ((await this.#run('save a session', scripts.save, this.#sessionSlot(key), args)) !== 1)
+      throw new UpdateError();
   }
 
   async delete(key: string): Promise<void> {
-    await this.#run('delete a session', scripts.delete, [this.#clock.now(), key]);
+    await this.#runDurably('delete a session', scripts.delete, this.#sessionSlot(key), [key]);
   }
 
   /**
-   * Redis drops records at their native TTL by itself. This removes, by SCAN over the prefix, the
-   * records the injected clock says are expired (with their index entries) and index entries whose
-   * record Redis already dropped; it returns how many records it removed.
+   * Redis drops records at their native TTL by itself. This removes, by SCAN over the prefix on every
+   * primary, the records the injected clock says are expired (with their index entries) and index
+   * entries whose record Redis already dropped; it returns how many records it removed.
    */
   async clearExpired(): Promise<number> {
     // One `now` for the whole run, as in the SQL store.
     const now = this.#clock.now();
-    const pattern = `${this.#prefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-    let cursor = '0';
     let removed = 0;
-    do {
-      const [next, names] = await this.#call('clear expired sessions', () =>
-        this.#client.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_BATCH),
-      );
-      cursor = next;
-      if (names.length > 0)
-        removed += Number(await this.#run('clear expired sessions', scripts.clear, [now, ...names]));
-    } while (cursor !== '0');
+    for (const node of this.#client.nodes?.('master') ?? [this.#client]) {
+      let cursor = '0';
+      do {
+        const [next, names] = await this.#call('clear expired sessions', () =>
+          node.scan(cursor, 'MATCH', `${this.#prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', SCAN_BATCH),
+        );
+        cursor = next;
+        const counts = await Promise.all(
+          [...this.#bySlot(names)].map(([base, group]) =>
+            this.#call('clear expired sessions', () =>
+              this.#client
+                .evalsha(scripts.clear.sha, group.length, ...group, base, now)
+                .catch((error: unknown) => {
+                  if (!isNoScript(error)) throw error;
+                  return this.#client.eval(scripts.clear.lua, group.length, ...group, base, now);
+                }),
+            ),
+          ),
+        );
+        for (const count of counts) removed += Number(count);
+      } while (cursor !== '0');
+    }
     return removed;
   }
 
+  /** Groups SCAN results by their hash tag (one script per slot); names of another shape are left. */
+  #bySlot(names: readonly string[]): Map<string, string[]> {
+    const groups = new Map<string, string[]>();
+    for (const name of names) {
+      const close = name.indexOf('}', this.#prefix.length);
+      if (name[this.#prefix.length] !== '{' || close < 0) continue;
+      const base = name.slice(0, close + 1);
+      const group = groups.get(base);
+      if (group === undefined) groups.set(base, [name]);
+      else group.push(name);
+    }
+    return groups;
+  }
+
   async listUserSessions(userId: string): Promise<StoredSession[]> {
-    const flat = (await this.#run('list user sessions', scripts.list, [
-      this.#clock.now(),
+    const flat = (await this.#run('list user sessions', scripts.list, this.#userSlot(userId), [
       userId,
     ])) as string[];
     const sessions: StoredSession[] = [];
@@ -329,8 +324,10 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async deleteUserSessions(userId: string, options?: DeleteUserSessionsOptions): Promise<number> {
-    const args = [this.#clock.now(), userId, userArg(options?.except), FILL_LEASE_MS];
-    return Number(await this.#run('delete user sessions', scripts.deleteUser, args));
+    const args = [userId, userArg(options?.except), FILL_LEASE_MS];
+    return Number(
+      await this.#runDurably('delete user sessions', scripts.deleteUser, this.#userSlot(userId), args),
+    );
   }
 
   /**
@@ -344,18 +341,37 @@ export class RedisSessionStore implements SessionStore {
    * if (record) await cache.fill(key, record, token);
    */
   async reserveFill(key: string, intent: FillIntent): Promise<string> {
-    const args = [this.#clock.now(), key, FILL_LEASE_MS, intent];
-    return String(await this.#run('reserve a cache fill', scripts.reserveFill, args));
+    const args = [key, FILL_LEASE_MS, intent];
+    return String(await this.#run('reserve a cache fill', scripts.reserveFill, this.#sessionSlot(key), args));
   }
 
   /**
-   * Cache protocol: writes `record` under `key` if `token` is still valid; returns whether it did.
+   * Cache protocol: writes `record` under `key` if `token` is still valid; returns whether it did. A
+   * logged-in record under a key without its user's tag (made before the store asked for tags) is
+   * never cached: the database answers for it.
    * @example
    * await cache.fill(key, record, token);
    */
   async fill(key: string, record: SessionRecord, token: string): Promise<boolean> {
-    const args = [this.#clock.now(), key, token, record.data, expiryArg(record), userArg(record.userId)];
-    return (await this.#run('fill the session cache', scripts.fill, args)) === 1;
+    if (!fits(key, record)) return false;
+    const args = [key, token, record.data, expiryArg(record), userArg(record.userId)];
+    return (await this.#run('fill the session cache', scripts.fill, this.#sessionSlot(key), args)) === 1;
+  }
+
+  /**
+   * Records `owner` (the id of the database whose users these sessions belong to) under
+   * `<prefix>owner`, or returns the owner already recorded there. A prefix owned by another database
+   * is one an app on that database already uses: sharing it would mix two user tables' sessions.
+   * @example
+   * if ((await store.claimPrefix(id)) !== id) throw new Error('prefix taken');
+   */
+  async claimPrefix(owner: string): Promise<string> {
+    const lua = `local o = redis.call('GET', KEYS[1]) if o then return o end redis.call('SET', KEYS[1], ARGV[1]) return ARGV[1]`;
+    return String(
+      await this.#call('claim the key prefix', () =>
+        this.#client.eval(lua, 1, `${this.#prefix}owner`, owner),
+      ),
+    );
   }
 
   async close(): Promise<void> {
@@ -369,67 +385,8 @@ export class RedisSessionStore implements SessionStore {
   }
 }
 
-/** `host:port` of a Redis URL, for messages: never the password. */
-function redisHost(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.hostname}:${parsed.port || '6379'}`;
-  } catch {
-    return '(unparseable REDIS_URL)';
-  }
-}
-
-/** Options of {@link createRedisSessionStore}. */
-export interface CreateRedisSessionStoreOptions {
-  /** `redis://[user:password@]host:port/db` (or `rediss://` for TLS). Never logged. */
-  readonly url: string;
-  readonly prefix?: string;
-  readonly clock?: Clock;
-  /** Where connection losses and recoveries are reported. Default: standard error. */
-  readonly logger?: Logger;
-}
-
-/**
- * Connects an ioredis client with {@link FAIL_FAST_REDIS_OPTIONS} and returns a store that owns it:
- * `close()` quits it. Rejects with `StoreUnavailableError` when Redis cannot be reached at start; after
- * that, commands fail fast while Redis is down and work again once the client has reconnected.
- * @example
- * const store = await createRedisSessionStore({ url: 'redis://127.0.0.1:6379/0' });
- */
-export async function createRedisSessionStore(
-  options: CreateRedisSessionStoreOptions,
-): Promise<RedisSessionStore> {
-  // Loaded here so that importing this module (e.g. for the RedisClient type) does not need ioredis.
-  const { Redis } = await import('ioredis');
-  const logger = options.logger ?? consoleLogger;
-  const client = new Redis(options.url, { ...FAIL_FAST_REDIS_OPTIONS, lazyConnect: true });
-  // Report transitions only, not every reconnect attempt. ioredis messages name host and port, never
-  // the password.
-  // Until the first connection, failures are the caller's to report (the rejection below), not log lines.
-  let healthy = false;
-  let connected = false;
-  client.on('error', (error: Error) => {
-    if (!healthy) return;
-    healthy = false;
-    logger.log('warn', 'store.redis_unavailable', { error: error.message });
-  });
-  client.on('ready', () => {
-    if (healthy || !connected) return;
-    healthy = true;
-    logger.log('info', 'store.redis_reconnected');
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw new StoreUnavailableError(
-      `Cannot connect to the Redis session store at ${redisHost(options.url)}`,
-      {
-        cause: error,
-      },
-    );
-  }
-  healthy = true;
-  connected = true;
-  return new RedisSessionStore({ client, prefix: options.prefix, clock: options.clock, quitOnClose: true });
-}
+export {
+  type CreateRedisSessionStoreOptions,
+  createRedisSessionStore,
+  FAIL_FAST_REDIS_OPTIONS,
+} from './redis-connect.js';

@@ -60,6 +60,22 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     const owners = async (keys: readonly string[]): Promise<(string | null)[]> =>
       Promise.all(keys.map(async (key) => (await store.load(key))?.userId ?? null));
 
+    /** A fresh key for a session of `userId`, with the tag the store asks for (see `userKeyTag`). */
+    const keyFor = (userId: string): string => generateSessionKey(store.userKeyTag?.(userId) ?? '');
+    /**
+     * Whether `write` (a record of another user than its key was made for) was refused: only a store
+     * with `userKeyTag` may refuse, with a TypeError, and only when the two users' tags differ.
+     */
+    const refusedForAnotherUser = async (write: Promise<void>): Promise<boolean> => {
+      try {
+        await write;
+        return false;
+      } catch (error) {
+        assert.ok(store.userKeyTag !== undefined && error instanceof TypeError, String(error));
+        return true;
+      }
+    };
+
     const record = (overrides: Partial<SessionRecord> = {}): SessionRecord => ({
       data: `payload-${generateSessionKey()}`,
       expiresAt: new Date(clock.now() + HOUR),
@@ -79,7 +95,7 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('create then load returns the same payload, expiry and user', async () => {
-      const key = generateSessionKey();
+      const key = keyFor('42');
       const written = record({ userId: '42' });
       await store.create(key, written);
       const read = await store.load(key);
@@ -112,7 +128,7 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('save updates an existing record', async () => {
-      const key = generateSessionKey();
+      const key = keyFor('7');
       await store.create(key, record());
       const updated = record({ data: 'updated', expiresAt: new Date(clock.now() + 2 * HOUR), userId: '7' });
       await store.save(key, updated);
@@ -123,7 +139,7 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('INVARIANTS 1: save after delete is refused and never resurrects the record', async () => {
-      const key = generateSessionKey();
+      const key = keyFor('1');
       await store.create(key, record({ userId: '1' }));
       await store.delete(key);
       await assert.rejects(store.save(key, record({ userId: '1' })), UpdateError);
@@ -148,7 +164,7 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('a record past its expiry is absent, and save to it is refused (injected clock)', async () => {
-      const key = generateSessionKey();
+      const key = keyFor('5');
       await store.create(key, record({ expiresAt: new Date(clock.now() + 60_000), userId: '5' }));
       clock.advance(59_000);
       assert.ok(await store.load(key));
@@ -160,8 +176,13 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('create over an expired record under the same key succeeds, and the index follows', async () => {
-      const key = generateSessionKey();
-      await store.create(key, record({ expiresAt: new Date(clock.now() + 1_000), userId: 'old' }));
+      const key = keyFor('new');
+      const old = record({ expiresAt: new Date(clock.now() + 1_000), userId: 'old' });
+      // A store that ties keys to users may refuse another user's record under this key.
+      if (await refusedForAnotherUser(store.create(key, old))) {
+        assert.equal(await store.exists(key), false);
+        return;
+      }
       clock.advance(2_000);
       await store.create(key, record({ data: 'fresh', userId: 'new' }));
       assert.equal((await store.load(key))?.data, 'fresh');
@@ -177,8 +198,8 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('deleteUserSessions counts only live sessions', async () => {
-      const expiring = generateSessionKey();
-      const live = generateSessionKey();
+      const expiring = keyFor('erin');
+      const live = keyFor('erin');
       await store.create(expiring, record({ expiresAt: new Date(clock.now() + 1_000), userId: 'erin' }));
       await store.create(live, record({ userId: 'erin' }));
       clock.advance(2_000);
@@ -211,9 +232,9 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('the per-user index lists exactly the live sessions of one user', async () => {
-      const alice = [generateSessionKey(), generateSessionKey(), generateSessionKey()];
+      const alice = [keyFor('alice'), keyFor('alice'), keyFor('alice')];
       for (const key of alice) await store.create(key, record({ userId: 'alice' }));
-      const bob = generateSessionKey();
+      const bob = keyFor('bob');
       await store.create(bob, record({ userId: 'bob' }));
       await store.create(generateSessionKey(), record());
       if (!indexed()) {
@@ -229,7 +250,7 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('save moves a session between users in the index (anonymous -> alice -> bob)', async () => {
-      const key = generateSessionKey();
+      const key = keyFor('alice');
       await store.create(key, record());
       await store.save(key, record({ userId: 'alice' }));
       if (!indexed()) {
@@ -246,7 +267,12 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
         (await store.listUserSessions('alice')).map((s) => s.key),
         [key],
       );
-      await store.save(key, record({ userId: 'bob' }));
+      // A store that ties keys to users may refuse: login gives bob a key of his own.
+      if (await refusedForAnotherUser(store.save(key, record({ userId: 'bob' })))) {
+        assert.deepEqual(await store.listUserSessions('bob'), []);
+        assert.equal((await store.load(key))?.userId, 'alice');
+        return;
+      }
       assert.deepEqual(await store.listUserSessions('alice'), []);
       assert.deepEqual(
         (await store.listUserSessions('bob')).map((s) => s.key),
@@ -255,9 +281,9 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('deleteUserSessions removes one user’s sessions, optionally but one, and counts them', async () => {
-      const keep = generateSessionKey();
-      const others = [generateSessionKey(), generateSessionKey()];
-      const bob = generateSessionKey();
+      const keep = keyFor('alice');
+      const others = [keyFor('alice'), keyFor('alice')];
+      const bob = keyFor('bob');
       await store.create(keep, record({ userId: 'alice' }));
       for (const key of others) await store.create(key, record({ userId: 'alice' }));
       await store.create(bob, record({ userId: 'bob' }));
@@ -298,10 +324,10 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
     });
 
     test('INVARIANTS 13: concurrent logins and logouts of one user leave the index exact', async () => {
-      const keys = Array.from({ length: 60 }, () => generateSessionKey());
+      const keys = Array.from({ length: 60 }, () => keyFor('carol'));
       await Promise.all(keys.map((key) => store.create(key, record({ userId: 'carol' }))));
       const gone = keys.filter((_, i) => i % 3 === 0);
-      const more = Array.from({ length: 20 }, () => generateSessionKey());
+      const more = Array.from({ length: 20 }, () => keyFor('carol'));
       await Promise.all([
         ...gone.map((key) => store.delete(key)),
         ...more.map((key) => store.create(key, record({ userId: 'carol' }))),
@@ -321,7 +347,7 @@ export function storeConformanceSuite(name: string, factory: StoreFactory, api: 
 
     test('a save racing a delete either lands before it or is refused: never resurrected', async () => {
       for (let round = 0; round < 10; round++) {
-        const key = generateSessionKey();
+        const key = keyFor('dave');
         await store.create(key, record({ userId: 'dave' }));
         const [saved] = await Promise.allSettled([
           store.save(key, record({ userId: 'dave' })),

@@ -17,6 +17,17 @@ export {
   passwordChangeView,
 } from './password-change.js';
 export {
+  type PasswordResetPage,
+  type PasswordResetViewOptions,
+  passwordResetView,
+} from './password-reset.js';
+export {
+  type InvalidLinkPage,
+  type PasswordResetConfirmViewOptions,
+  passwordResetConfirmView,
+  type SetPasswordPage,
+} from './password-reset-confirm.js';
+export {
   apiReauthenticateView,
   REAUTH_REQUIRED_CODE,
   REAUTHENTICATE_URL,
@@ -31,6 +42,7 @@ export {
   redirect,
   safeNext,
   safeQueryNext,
+  userPassesTest,
 } from './redirects.js';
 export {
   type DeviceEntry,

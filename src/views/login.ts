@@ -6,6 +6,7 @@
  */
 import { authenticate } from '../auth/authenticate.js';
 import { login } from '../auth/login.js';
+import type { LoginThrottle } from '../auth/throttle.js';
 import type { AuthUser } from '../auth/types.js';
 import type { RequestContext } from '../http/context.js';
 import { html, methodNotAllowed } from './html.js';
@@ -34,8 +35,8 @@ export type ThrottleGate =
   | { readonly allowed: false; readonly retryAfter: number };
 
 /**
- * Asks the app's login throttle (if any) whether this attempt may be checked. Shared by the form
- * and the JSON login, so both count against the same keys.
+ * Asks the app's login throttle (if any; or `options.throttle`) whether this attempt may be
+ * checked. Shared by the form and the JSON login, so both count against the same keys.
  * @example
  * const gate = await throttleLogin(ctx, username);
  * if (!gate.allowed) return tooManyResponse(gate.retryAfter);
@@ -43,8 +44,9 @@ export type ThrottleGate =
 export async function throttleLogin<User extends AuthUser>(
   ctx: RequestContext<User>,
   username: string,
+  options: { readonly throttle?: LoginThrottle | null } = {},
 ): Promise<ThrottleGate> {
-  const throttle = ctx.auth.loginThrottle;
+  const throttle = options.throttle === undefined ? ctx.auth.loginThrottle : options.throttle;
   if (throttle === null) return { allowed: true, succeeded: async () => {} };
   const verdict = await throttle.begin({ username, ip: ctx.request.clientIp });
   if (!verdict.allowed) return { allowed: false, retryAfter: verdict.retryAfter };

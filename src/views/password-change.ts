@@ -6,7 +6,7 @@
  */
 import { changePassword } from '../auth/password-change.js';
 import type { AuthUser } from '../auth/types.js';
-import { passwordProblems } from '../auth/users/password-rules.js';
+import { passwordProblems, userAttributes } from '../auth/users/password-rules.js';
 import type { RequestContext } from '../http/context.js';
 import { html, methodNotAllowed } from './html.js';
 import { MAX_PASSWORD_LENGTH } from './login.js';
@@ -41,7 +41,10 @@ async function check<User extends AuthUser>(
   if (!valid)
     return { errors: ['Your old password was entered incorrectly. Please enter it again.'], password: null };
   if (new1 !== new2) return { errors: ['The two password fields didn’t match.'], password: null };
-  const errors = passwordProblems(new1, { username: user.username });
+  const errors = await passwordProblems(new1, {
+    ...userAttributes(user),
+    validators: ctx.auth.passwordValidators,
+  });
   return { errors, password: errors.length === 0 ? new1 : null };
 }
 

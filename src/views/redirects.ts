@@ -68,3 +68,21 @@ export async function permissionRequired<User extends AuthUser>(
   if (await ctx.auth.users.hasPerm(user, permission)) return null;
   return ctx.errorResponse(403, 'You do not have permission to see this page.');
 }
+
+/**
+ * Returns a redirect to login when nobody is logged in, a 403 when `test` refuses the user, else
+ * `null` (Django's `user_passes_test`). Unlike Django, a logged-in user who fails the test gets a
+ * 403, as with {@link permissionRequired}, instead of a login page that would loop.
+ * @example
+ * const denied = await userPassesTest(ctx, (user) => user.isStaff);
+ * if (denied) return denied;
+ */
+export async function userPassesTest<User extends AuthUser>(
+  ctx: RequestContext<User>,
+  test: (user: User) => boolean | Promise<boolean>,
+): Promise<Response | null> {
+  const user = await ctx.user();
+  if (user === null) return redirect(loginUrlFor(ctx));
+  if (await test(user)) return null;
+  return ctx.errorResponse(403, 'You do not have permission to see this page.');
+}

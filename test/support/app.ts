@@ -6,7 +6,9 @@
  * The same HTTP suite runs on other stacks through two environment variables:
  * `LATCHKEY_TEST_DATABASE` (`sqlite`, `postgres`, `mysql`: a throwaway database per app) and
  * `LATCHKEY_TEST_SESSION_ENGINE` (`db`, `redis`, `cached_db`, `memory`: Redis under a key prefix
- * of its own, deleted afterwards). See the `test:matrix` npm script.
+ * of its own, deleted afterwards). See the `test:matrix` npm script, which also runs it on a Redis
+ * Cluster (`LATCHKEY_TEST_REDIS_CLUSTER_NODES`) and under Sentinel (`LATCHKEY_TEST_REDIS_SENTINELS`,
+ * `LATCHKEY_TEST_REDIS_SENTINEL_NAME`) that it starts and stops itself.
  */
 import { appDefaults } from '../../app/config.js';
 import { createApp } from '../../app/routes.js';
@@ -22,6 +24,7 @@ import type { User } from '../../src/auth/users/user.js';
 import { createManualClock, type ManualClock } from '../../src/core/clock.js';
 import { createMemoryLogger, type MemoryLogger } from '../../src/core/logger.js';
 import { defineSettings, type Settings } from '../../src/core/settings.js';
+import { type RedisSettings, redisSettingsFromEnv } from '../../src/stores/redis-settings.js';
 import { Browser, type StoredCookie } from './browser.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
 import { connectTestRedis, deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
@@ -31,6 +34,24 @@ export const TEST_DATABASE = (process.env.LATCHKEY_TEST_DATABASE ?? 'sqlite') as
 /** The session engine of this run (`LATCHKEY_TEST_SESSION_ENGINE`). */
 export const TEST_SESSION_ENGINE = (process.env.LATCHKEY_TEST_SESSION_ENGINE ??
   'db') as Settings['SESSION_ENGINE'];
+
+/** The Redis topology of this run, from the matrix script's variables; `{}` for the test Redis. */
+function testRedisTopology(): Partial<RedisSettings> {
+  const env = process.env;
+  if (!env.LATCHKEY_TEST_REDIS_CLUSTER_NODES && !env.LATCHKEY_TEST_REDIS_SENTINELS) return {};
+  const {
+    url: _url,
+    prefix: _prefix,
+    ...topology
+  } = redisSettingsFromEnv({
+    REDIS_CLUSTER_NODES: env.LATCHKEY_TEST_REDIS_CLUSTER_NODES,
+    REDIS_SENTINELS: env.LATCHKEY_TEST_REDIS_SENTINELS,
+    REDIS_SENTINEL_NAME: env.LATCHKEY_TEST_REDIS_SENTINEL_NAME,
+    // A loaded CI machine can stall a command past the default; timeouts have their own test.
+    REDIS_SOCKET_TIMEOUT: '2',
+  });
+  return topology;
+}
 
 /** A fast hasher registry for tests that still verifies every Django format. */
 export const fastRegistry = createHasherRegistry({
@@ -48,7 +69,11 @@ export interface TestApp {
   /** A new browser with an empty cookie jar (or `jar`, shared with another client). */
   browser(options?: { origin?: string; jar?: Map<string, StoredCookie> }): Browser;
   /** Creates a user with a password (hashed with the fast hasher). */
-  createUser(username: string, password: string, options?: { isActive?: boolean }): Promise<User>;
+  createUser(
+    username: string,
+    password: string,
+    options?: { isActive?: boolean; email?: string },
+  ): Promise<User>;
   close(): Promise<void>;
 }
 
@@ -77,12 +102,13 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
     settings,
     databaseUrl: database.url,
     redisUrl: TEST_REDIS_URL,
+    redis: testRedisTopology(),
     ...(redisPrefix === null ? {} : { redisPrefix }),
     clock,
     logger,
     passwords: createPasswordService(fastRegistry),
   });
-  const app = createApp(runtime.latchkey);
+  const app = createApp(runtime.latchkey, { outbox: runtime.outbox });
   return {
     app,
     runtime,
@@ -95,13 +121,15 @@ export async function startTestApp(overrides: Partial<Settings> = {}): Promise<T
         username,
         password: await makePassword(password, { registry: fastRegistry }),
         ...(options.isActive === undefined ? {} : { isActive: options.isActive }),
+        ...(options.email === undefined ? {} : { email: options.email }),
       });
       return user;
     },
     async close() {
       await runtime.close();
       await database.drop();
-      if (redisPrefix !== null) {
+      // A Cluster or Sentinel topology is the matrix script's own, and goes with its keys.
+      if (redisPrefix !== null && Object.keys(testRedisTopology()).length === 0) {
         const client = await connectTestRedis();
         await deleteKeysWithPrefix(client, redisPrefix);
         await client.quit();

@@ -20,8 +20,12 @@ import {
 
 const pbkdf2Async = promisify(pbkdf2);
 
-/** Django 5.2's `PBKDF2PasswordHasher.iterations` (OWASP asks for at least 600,000 with SHA-256). */
-export const DEFAULT_PBKDF2_ITERATIONS = 1_000_000;
+/**
+ * Django 6.0's `PBKDF2PasswordHasher.iterations` (OWASP asks for at least 600,000 with SHA-256).
+ * Hashes made with fewer (Django 5.2's 1,000,000, 4.2's 600,000) verify, and `mustUpdate` asks
+ * for a rehash at the next login when PBKDF2 is the default hasher.
+ */
+export const DEFAULT_PBKDF2_ITERATIONS = 1_200_000;
 /** Node's `pbkdf2` takes at most a signed 32-bit iteration count. */
 const MAX_ITERATIONS = 2 ** 31 - 1;
 /** Digest size in bytes: Django derives keys of the digest's own length (`dklen=None`). */

@@ -14,11 +14,21 @@ import { createPbkdf2Hasher } from './pbkdf2.js';
 import { createScryptHasher } from './scrypt.js';
 
 describe('pbkdf2 known answers from Django', () => {
-  test('Django 5.2: make_password("lètmein", "seasalt", "pbkdf2_sha256") at 1,000,000 iterations', async () => {
-    const expected = 'pbkdf2_sha256$1000000$seasalt$r1uLUxoxpP2Ued/qxvmje7UH9PUJBkRrvf9gGPL7Cps=';
-    // One million iterations cost about a second: encode once; the tests below verify cheaper vectors.
+  test('Django 6.0: make_password("lètmein", "seasalt", "pbkdf2_sha256") at 1,200,000 iterations', async () => {
+    // Computed by Django's PBKDF2PasswordHasher (python3-django 3.2.25, hashlib) with iterations=1200000.
+    const expected = 'pbkdf2_sha256$1200000$seasalt$6sTlFi4QohxXLuZigqDIUNX8xG9NxrTmV8+flFQdBqE=';
+    // 1.2 million iterations cost about a second: encode once; the tests below verify cheaper vectors.
     expect(await makePassword('lètmein', { hasher: 'pbkdf2_sha256', salt: 'seasalt' })).toBe(expected);
     expect(identifyHasher(expected)?.algorithm).toBe('pbkdf2_sha256');
+  });
+
+  test('Django 5.2 hashes at 1,000,000 iterations still verify, and PBKDF2 as default asks to upgrade them', async () => {
+    const django52 = 'pbkdf2_sha256$1000000$seasalt$r1uLUxoxpP2Ued/qxvmje7UH9PUJBkRrvf9gGPL7Cps=';
+    const pbkdf2 = createPbkdf2Hasher();
+    expect(await pbkdf2.verify('lètmein', django52)).toBe(true);
+    const strongSalt = 'pbkdf2_sha256$1000000$Zq0w3Xb1nRkT8yPc5LmVa2$AAAA';
+    expect(pbkdf2.mustUpdate(strongSalt)).toBe(true);
+    expect(pbkdf2.mustUpdate(strongSalt.replace('$1000000$', '$1200000$'))).toBe(false);
   });
 
   test('Django 1.10 test_pbkdf2 and test_low_level_pbkdf2 at 30,000 iterations', async () => {

@@ -1,4 +1,6 @@
 /** @module Users, groups and permissions (Django's `django.contrib.auth.models`). */
+
+export { commonPasswords, isCommonPassword } from './common-passwords.js';
 export {
   DuplicateGroupError,
   DuplicateUsernameError,
@@ -18,7 +20,24 @@ export {
   USERNAME_RULE,
   usernameProblem,
 } from './normalize.js';
-export { MIN_PASSWORD_LENGTH, type PasswordRuleOptions, passwordProblems } from './password-rules.js';
+export {
+  defaultPasswordValidators,
+  MIN_PASSWORD_LENGTH,
+  type PasswordRuleOptions,
+  passwordProblems,
+  userAttributes,
+} from './password-rules.js';
+export {
+  commonPasswordValidator,
+  minimumLengthValidator,
+  numericPasswordValidator,
+  type PasswordUser,
+  type PasswordValidator,
+  passwordValidatorsFrom,
+  userAttributeSimilarityValidator,
+  validatePassword,
+  validatorSpecProblem,
+} from './password-validators.js';
 export { PERMISSION_MAX_LENGTH, type PermissionSubject, parsePermission } from './permissions.js';
 export { type UserFlags, UserRepository, type UserRepositoryOptions } from './repository.js';
 export { type PublicUser, parseUserId, User, type UserFields, userFromRow } from './user.js';

@@ -1,40 +1,70 @@
 /**
- * @module Minimal password rules for new passwords (a subset of Django's
- * `AUTH_PASSWORD_VALIDATORS`): not empty, at least 8 characters, not the username.
+ * @module The check every new password goes through (password change, password reset, the CLI):
+ * not empty, then every rule of `AUTH_PASSWORD_VALIDATORS` (Django's four validators by default,
+ * see `password-validators.ts`).
  */
-import { normalizeUsername } from './normalize.js';
+import {
+  commonPasswordValidator,
+  MIN_PASSWORD_LENGTH,
+  minimumLengthValidator,
+  numericPasswordValidator,
+  type PasswordValidator,
+  userAttributeSimilarityValidator,
+  validatePassword,
+} from './password-validators.js';
 
-/** Django's `MinimumLengthValidator` default (also NIST SP 800-63B section 3.1.1.2's minimum). */
-export const MIN_PASSWORD_LENGTH = 8;
+export { MIN_PASSWORD_LENGTH };
 
 /** Options of {@link passwordProblems}. */
 export interface PasswordRuleOptions {
-  /** The account's username: a password equal to it (ignoring case) is refused. */
+  /** The account's username: a password too similar to it is refused. */
   readonly username?: string;
-  /** The shortest password accepted, in characters. */
-  readonly minLength?: number;
+  /** The account's email address: a password too similar to it is refused. */
+  readonly email?: string;
+  /** The rules; Django's default four (as `AUTH_PASSWORD_VALIDATORS` defaults to) when omitted. */
+  readonly validators?: readonly PasswordValidator[];
+}
+
+/**
+ * Django's default `AUTH_PASSWORD_VALIDATORS`, in Django's order.
+ * @example
+ * await passwordProblems(pw, { username, validators: defaultPasswordValidators() });
+ */
+export function defaultPasswordValidators(): PasswordValidator[] {
+  return [
+    userAttributeSimilarityValidator(),
+    minimumLengthValidator(),
+    commonPasswordValidator(),
+    numericPasswordValidator(),
+  ];
+}
+
+/**
+ * The attributes of `user` the similarity rule compares against: the username, and the email
+ * address when the user model has one.
+ * @example
+ * await passwordProblems(pw, { ...userAttributes(user), validators });
+ */
+export function userAttributes(user: { readonly username: string }): { username: string; email?: string } {
+  const email = (user as { readonly email?: unknown }).email;
+  return typeof email === 'string' ? { username: user.username, email } : { username: user.username };
 }
 
 /**
  * Every rule `password` breaks, as sentences naming the rule; empty when it passes. The
  * messages never repeat the password.
  * @example
- * passwordProblems('alice', { username: 'alice' });
- * // ['This password is too short. It must contain at least 8 characters.', 'The password is the same as the username.']
+ * await passwordProblems('alice', { username: 'alice' });
+ * // ['The password is too similar to the username.', 'This password is too short. It must contain at least 8 characters.', 'This password is too common.']
  */
-export function passwordProblems(password: string, options: PasswordRuleOptions = {}): string[] {
+export async function passwordProblems(
+  password: string,
+  options: PasswordRuleOptions = {},
+): Promise<string[]> {
   if (password === '') return ['The password must not be empty.'];
-  const problems: string[] = [];
-  const minLength = options.minLength ?? MIN_PASSWORD_LENGTH;
-  // Code points, as Django's len() counts them, so "é" made of one or two units counts once.
-  if ([...password].length < minLength) {
-    problems.push(`This password is too short. It must contain at least ${minLength} characters.`);
-  }
-  const username = options.username;
-  if (username !== undefined && username !== '') {
-    const fold = (text: string): string => normalizeUsername(text).toLowerCase();
-    // Django's UserAttributeSimilarityValidator refuses similar passwords; equality is the floor.
-    if (fold(password) === fold(username)) problems.push('The password is the same as the username.');
-  }
-  return problems;
+  const user = {
+    ...(options.username === undefined ? {} : { username: options.username }),
+    ...(options.email === undefined ? {} : { email: options.email }),
+  };
+  return validatePassword(password, { user, validators: options.validators ?? defaultPasswordValidators() });
 }

@@ -6,7 +6,13 @@ import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../../core/clock.js';
 import type { Database } from '../../db/schema.js';
 import type { UserSource } from '../types.js';
-import { DuplicateUsernameError, guard, isUniqueViolation, UnknownUserError } from './errors.js';
+import {
+  DuplicateUsernameError,
+  guard,
+  InvalidUserFieldError,
+  isUniqueViolation,
+  UnknownUserError,
+} from './errors.js';
 import {
   findPermissionId,
   type Group,
@@ -18,7 +24,7 @@ import {
   userGroupNames,
 } from './grants.js';
 import { assertEncodedPassword, type NewUser, newUserRow, toFlag } from './new-user.js';
-import { parseUsername } from './normalize.js';
+import { emailProblem, normalizeEmail, parseUsername } from './normalize.js';
 import {
   holdsPermissions,
   loadAllPermissions,
@@ -40,6 +46,11 @@ export interface UserFlags {
 export interface UserRepositoryOptions {
   /** Stamps `dateJoined`; the system clock by default (INVARIANTS 11). */
   readonly clock?: Clock;
+  /**
+   * Refuse a new user whose email (ignoring case) another user has: on when emails log in
+   * (`LOGIN_BY_EMAIL`), so that an address names one account.
+   */
+  readonly uniqueEmails?: boolean;
 }
 
 /**
@@ -53,10 +64,12 @@ export interface UserRepositoryOptions {
 export class UserRepository implements UserSource<User> {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
+  readonly #uniqueEmails: boolean;
 
   constructor(db: Kysely<Database>, options: UserRepositoryOptions = {}) {
     this.#db = db;
     this.#clock = options.clock ?? systemClock;
+    this.#uniqueEmails = options.uniqueEmails ?? false;
   }
 
   /**
@@ -65,6 +78,8 @@ export class UserRepository implements UserSource<User> {
    */
   async createUser(fields: NewUser): Promise<User> {
     const row = newUserRow(fields, this.#clock.now());
+    if (this.#uniqueEmails && row.email !== '' && (await this.listByEmail(row.email)).length > 0)
+      throw new InvalidUserFieldError('email', 'a user with this email address already exists');
     await guard('create a user', async () => {
       try {
         await this.#db.insertInto('latchkey_user').values(row).execute();
@@ -97,6 +112,26 @@ export class UserRepository implements UserSource<User> {
       this.#db.selectFrom('latchkey_user').selectAll().where('username', '=', normalized).executeTakeFirst(),
     );
     return row === undefined ? null : userFromRow(row);
+  }
+
+  /**
+   * The users whose email is `email` ignoring case (Django's `PasswordResetForm.get_users` matches
+   * `email__iexact`); none for an empty or malformed address. At most 20.
+   */
+  async listByEmail(email: string): Promise<User[]> {
+    const wanted = normalizeEmail(email).toLowerCase();
+    if (wanted === '' || emailProblem(wanted) !== null) return [];
+    const rows = await guard('load users', () =>
+      this.#db
+        .selectFrom('latchkey_user')
+        .selectAll()
+        .where((eb) => eb(eb.fn('lower', ['email']), '=', wanted))
+        .orderBy('id')
+        .limit(20)
+        .execute(),
+    );
+    // SQL's lower() is ASCII-only on SQLite: compare again with Unicode case folding.
+    return rows.map(userFromRow).filter((user) => user.email.toLowerCase() === wanted);
   }
 
   /** Stores a new encoded hash (or unusable marker) for user `id`. */

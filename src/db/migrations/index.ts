@@ -8,7 +8,8 @@ import * as m0002 from './0002_auth.js';
 import * as m0003 from './0003_audit.js';
 import * as m0004 from './0004_tokens.js';
 import * as m0005 from './0005_session_revocation.js';
-import * as m0006 from './0006_remember_tokens.js';
+import * as m0006 from './0006_instance.js';
+import * as m0007 from './0007_remember_tokens.js';
 
 /** Every migration, by name; Kysely applies them in name order. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -17,5 +18,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003_audit': m0003,
   '0004_tokens': m0004,
   '0005_session_revocation': m0005,
-  '0006_remember_tokens': m0006,
+  '0006_instance': m0006,
+  '0007_remember_tokens': m0007,
 };

@@ -24,8 +24,8 @@ export interface ReferenceApp {
   readonly env: Readonly<Record<string, string>>;
   /** Everything the app wrote to stdout and stderr so far (its security log lines go to stderr). */
   output(): string;
-  /** Creates a user through `latchkey createuser <username> --password-stdin`. */
-  createUser(username: string, password: string): Promise<void>;
+  /** Creates a user through `latchkey createuser <username> [--email E] --password-stdin`. */
+  createUser(username: string, password: string, options?: { email?: string }): Promise<void>;
   /** Stops the app (SIGTERM, then SIGKILL) and removes its data directory. */
   stop(): Promise<void>;
 }
@@ -98,8 +98,10 @@ async function createUserWithCli(
   env: Readonly<Record<string, string>>,
   username: string,
   password: string,
+  email?: string,
 ): Promise<void> {
-  const child = run(['src/cli/main.ts', 'createuser', username, '--password-stdin'], env);
+  const extra = email === undefined ? [] : ['--email', email];
+  const child = run(['src/cli/main.ts', 'createuser', username, ...extra, '--password-stdin'], env);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
@@ -146,7 +148,7 @@ async function startOnce(dir: string, options: ReferenceAppOptions): Promise<Ref
     port,
     env,
     output,
-    createUser: (username, password) => createUserWithCli(env, username, password),
+    createUser: (username, password, options) => createUserWithCli(env, username, password, options?.email),
     async stop() {
       const done = exited(child);
       child.kill('SIGTERM');

@@ -1,5 +1,5 @@
 /**
- * @module Migration 0006: remember-me tokens (a series and its current secret, both stored only as
+ * @module Migration 0007: remember-me tokens (a series and its current secret, both stored only as
  * SHA-256 hashes, INVARIANTS 14), with the previous secret kept for a short grace window.
  */
 import type { Kysely } from 'kysely';
