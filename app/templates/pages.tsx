@@ -234,11 +234,7 @@ export const ReauthenticateForm: FC<ReauthenticatePage> = (props) => (
     <p>
       This action needs your password again, <strong>{props.username}</strong>.
     </p>
-    {props.error !== null && (
-      <p class="error" role="alert">
-        {props.error}
-      </p>
-    )}
+    <ErrorList errors={props.error === null ? [] : [props.error]} />
     <input type="hidden" name="csrfmiddlewaretoken" value={props.csrfToken} />
     <Hidden name="next" value={props.next} />
     <label>
