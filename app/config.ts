@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
 import { ConfigurationError } from '../src/core/errors.js';
 import { type Settings, settingsFromEnv } from '../src/core/settings.js';
+import { type DjangoSettings, djangoSettingsFromEnv } from '../src/django/settings.js';
 import { type RedisSettings, redisSettingsFromEnv } from '../src/stores/redis-settings.js';
 
 /** Everything the app needs to start. */
@@ -30,6 +31,8 @@ export interface AppConfig {
    * (listed in `TRUSTED_PROXIES`, sending `X-Forwarded-Proto`) stands in front.
    */
   readonly allowInsecureHttp: boolean;
+  /** Django mode's settings (`DJANGO_DATABASE` and friends, `src/django/settings.ts`). */
+  readonly django: DjangoSettings;
 }
 
 /** The app's defaults, where they differ from Django's. */
@@ -130,6 +133,17 @@ export function loadConfig(
     if (!(error instanceof ConfigurationError)) throw error;
     problems.push(...error.problems);
   }
+  let django: DjangoSettings | null = null;
+  try {
+    django = djangoSettingsFromEnv(env);
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    problems.push(...error.problems);
+  }
+  if (django?.enabled && !env.SECRET_KEY)
+    problems.push(
+      'DJANGO_DATABASE: set SECRET_KEY to the Django project’s SECRET_KEY (sessions are signed with it)',
+    );
   const tls = loadTls(env, problems);
   const allowInsecureHttp = parseFlag('ALLOW_INSECURE_HTTP', env.ALLOW_INSECURE_HTTP, problems);
   if (allowInsecureHttp && tls !== null)
@@ -141,7 +155,8 @@ export function loadConfig(
       'LATCHKEY_PROFILE: production refuses to serve plain HTTP: set TLS_CERT_FILE and TLS_KEY_FILE, or ALLOW_INSECURE_HTTP=true when a TLS-terminating proxy forwards to this app',
     );
   }
-  if (problems.length > 0 || settings === null || redis === null) throw new ConfigurationError(problems);
+  if (problems.length > 0 || settings === null || redis === null || django === null)
+    throw new ConfigurationError(problems);
   return {
     settings,
     databaseUrl: env.DATABASE_URL ?? `sqlite:${join(options.dataDir, 'latchkey.sqlite3')}`,
@@ -152,5 +167,6 @@ export function loadConfig(
     secretKeyFile: production ? null : secretKeyFile,
     tls,
     allowInsecureHttp,
+    django,
   };
 }

@@ -12,11 +12,15 @@ import type { PasswordService } from '../src/auth/types.js';
 import { UserRepository } from '../src/auth/users/repository.js';
 import type { User } from '../src/auth/users/user.js';
 import type { Clock } from '../src/core/clock.js';
+import { systemClock } from '../src/core/clock.js';
 import type { Logger } from '../src/core/logger.js';
+import { consoleLogger } from '../src/core/logger.js';
 import type { Settings } from '../src/core/settings.js';
 import { openDatabase } from '../src/db/connect.js';
 import { migrateToLatest } from '../src/db/migrate.js';
 import type { Database } from '../src/db/schema.js';
+import { type DjangoMode, openDjangoMode } from '../src/django/mode.js';
+import type { DjangoSettings } from '../src/django/settings.js';
 import { createLatchkey, type Latchkey } from '../src/latchkey.js';
 import { createMailer, type Mailer } from '../src/mail/mailer.js';
 import { Outbox } from '../src/mail/outbox.js';
@@ -24,6 +28,12 @@ import { openSessionStore } from '../src/stores/from-settings.js';
 import type { RedisSettings } from '../src/stores/redis-settings.js';
 import { loginRequiredByDefault } from '../src/views/login-required-by-default.js';
 import { publicRoutes } from './public-routes.js';
+
+/** The parts of `createLatchkey`'s config that Django mode replaces. */
+function djangoParts(django: DjangoMode) {
+  const { users, codec, passwords, sessionAuthHashSalt, messageCookieSigning } = django;
+  return { users, codec, passwords, sessionAuthHashSalt, messageCookieSigning };
+}
 
 /** What the app runs on. */
 export interface Runtime {
@@ -52,6 +62,8 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** Password hashing; argon2id by default (tests pass a fast PBKDF2 service). */
   readonly passwords?: PasswordService;
+  /** Django mode (`DJANGO_DATABASE=true`): users, sessions and messages in Django's tables and formats. */
+  readonly django?: DjangoSettings;
   /** Sends mail; the one the `EMAIL_*` settings describe by default. */
   readonly mailer?: Mailer;
 }
@@ -66,16 +78,27 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   try {
     await migrateToLatest(db);
     const clock = options.clock;
-    const sessionStore = await openSessionStore({
-      engine: options.settings.SESSION_ENGINE,
-      db,
-      ...(options.redis ? { redis: options.redis } : {}),
-      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
-      signing: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
-      ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
-      ...(clock ? { clock } : {}),
-      ...(options.logger ? { logger: options.logger } : {}),
-    });
+    const django = options.django?.enabled
+      ? await openDjangoMode({
+          db,
+          keys: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
+          django: options.django,
+          clock: clock ?? systemClock,
+          logger: options.logger ?? consoleLogger,
+        })
+      : null;
+    const sessionStore =
+      django?.sessionStore ??
+      (await openSessionStore({
+        engine: options.settings.SESSION_ENGINE,
+        db,
+        ...(options.redis ? { redis: options.redis } : {}),
+        ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+        signing: { secret: options.settings.SECRET_KEY, fallbacks: options.settings.SECRET_KEY_FALLBACKS },
+        ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
+        ...(clock ? { clock } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+      }));
     const users = new UserRepository(db, {
       ...(clock ? { clock } : {}),
       uniqueEmails: options.settings.LOGIN_BY_EMAIL,
@@ -94,6 +117,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       guards: [loginRequiredByDefault<User>()],
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
+      ...(django === null ? {} : djangoParts(django)),
       ...(options.passwords ? { passwords: options.passwords } : {}),
     });
     recordAuthEvents(latchkey.events, audit);

@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     settings: config.settings,
     databaseUrl: config.databaseUrl,
     redis: config.redis,
+    django: config.django,
   }).catch((error: unknown) => fail(`cannot start: ${describeError(error)}`));
   const trustedProxies = parseTrustedProxies(config.settings.TRUSTED_PROXIES);
   const app = createApp(runtime.latchkey, {

@@ -18,6 +18,7 @@ import { defaultRenderError } from './http/error-response.js';
 import { Pipeline } from './http/pipeline.js';
 import type { HttpRequest } from './http/request.js';
 import type { Guard, RouteOptionsOf } from './http/routes.js';
+import type { MessageCookieSigning } from './messages/cookie-storage.js';
 import { createSignedCodec, type SessionCodec } from './sessions/codec.js';
 import {
   createSessionEngine,
@@ -57,6 +58,15 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
   readonly routes?: RouteOptionsOf;
   /** Checks run after CSRF and before every route, in order. */
   readonly guards?: readonly Guard<User>[];
+  /**
+   * Another session encoding (Django's, from `latchkey/django`); Latchkey's signed JSON by default.
+   * With the next two options it makes sessions, auth hashes and messages Django's own.
+   */
+  readonly codec?: SessionCodec;
+  /** The key salt of the session auth hash; Latchkey's own by default, Django's in Django mode. */
+  readonly sessionAuthHashSalt?: string;
+  /** The `messages` cookie's format; Latchkey's own by default. */
+  readonly messageCookieSigning?: MessageCookieSigning;
 }
 
 /**
@@ -105,12 +115,14 @@ export class Latchkey<User extends AuthUser = AuthUser> {
     this.passwordValidators =
       config.passwordValidators ?? passwordValidatorsFrom(this.settings.AUTH_PASSWORD_VALIDATORS);
     const { SECRET_KEY, SECRET_KEY_FALLBACKS } = this.settings;
-    this.codec = createSignedCodec({
-      secret: SECRET_KEY,
-      fallbacks: SECRET_KEY_FALLBACKS,
-      clock: this.clock,
-      logger: this.logger,
-    });
+    this.codec =
+      config.codec ??
+      createSignedCodec({
+        secret: SECRET_KEY,
+        fallbacks: SECRET_KEY_FALLBACKS,
+        clock: this.clock,
+        logger: this.logger,
+      });
     this.engine = createSessionEngine({
       store: config.sessionStore,
       codec: this.codec,
@@ -129,7 +141,11 @@ export class Latchkey<User extends AuthUser = AuthUser> {
       loginByEmail: this.settings.LOGIN_BY_EMAIL,
       store: config.sessionStore,
       codec: this.codec,
-      keys: { secret: SECRET_KEY, fallbacks: SECRET_KEY_FALLBACKS },
+      keys: {
+        secret: SECRET_KEY,
+        fallbacks: SECRET_KEY_FALLBACKS,
+        ...(config.sessionAuthHashSalt === undefined ? {} : { salt: config.sessionAuthHashSalt }),
+      },
       clock: this.clock,
       logger: this.logger,
       remember: config.rememberTokens
@@ -151,6 +167,7 @@ export class Latchkey<User extends AuthUser = AuthUser> {
       renderError: this.#renderError,
       ...(config.routes ? { routes: config.routes } : {}),
       ...(config.guards ? { guards: config.guards } : {}),
+      ...(config.messageCookieSigning ? { messageCookieSigning: config.messageCookieSigning } : {}),
     });
   }
 

@@ -6,13 +6,12 @@
  */
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
-import type { SigningKeys } from '../core/signing.js';
 import type { SessionCodec } from '../sessions/codec.js';
 import type { SessionStore } from '../sessions/store.js';
 import type { AuthEventEmitter } from './events.js';
 import { PasswordResetTokenGenerator } from './password-reset-token.js';
 import type { RememberMeConfig } from './remember/repository.js';
-import { sessionAuthHash } from './session-hash.js';
+import { type SessionHashKeys, sessionAuthHash } from './session-hash.js';
 import type { LoginThrottle } from './throttle.js';
 import type { AuthUser, PasswordService, TokenSource, UserSource } from './types.js';
 import { createUserSessions, type UserSessions } from './user-sessions.js';
@@ -40,8 +39,8 @@ export interface AuthServices<User extends AuthUser = AuthUser> {
   readonly loginByEmail: boolean;
   /** A user's live sessions, through the store's per-user index. */
   readonly sessions: UserSessions;
-  /** `SECRET_KEY` and `SECRET_KEY_FALLBACKS`, for the session auth hash. */
-  readonly keys: SigningKeys;
+  /** `SECRET_KEY` and `SECRET_KEY_FALLBACKS` (and Django's key salt in Django mode), for the session auth hash. */
+  readonly keys: SessionHashKeys;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Remember me (its series store, lifetime and grace window); `null` when the app has none. */
@@ -102,6 +101,6 @@ export function createAuthServices<User extends AuthUser>(init: AuthServicesInit
     remember: remember ?? null,
     reauthMaxAge: reauthMaxAge ?? 600,
     sessions: createUserSessions(store, codec),
-    sessionAuthHash: (user) => sessionAuthHash(user, keys.secret),
+    sessionAuthHash: (user) => sessionAuthHash(user, keys.secret, keys.salt),
   };
 }

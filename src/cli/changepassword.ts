@@ -4,12 +4,11 @@
  */
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
-import { makePassword } from '../auth/hashers/index.js';
 import { RememberTokenRepository } from '../auth/remember/repository.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
-import { UserRepository } from '../auth/users/repository.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
 import { withDatabase, withSessionStore } from './database.js';
+import { cliAccounts } from './django-mode.js';
 import { readNewPassword } from './password-input.js';
 
 /** How `changepassword` is called. */
@@ -33,7 +32,7 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
   );
   const name = onePositional(positionals, 'username', CHANGEPASSWORD_USAGE);
   return withDatabase(ctx, async (db) => {
-    const users = new UserRepository(db, { clock: ctx.clock });
+    const { users, hashPassword } = await cliAccounts(ctx, db);
     const user = await users.getByUsername(name);
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     ctx.stderr.write(`Changing password for user "${user.username}"\n`);
@@ -42,7 +41,7 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
       username: user.username,
       email: user.email,
     });
-    await users.setPassword(user.id, await makePassword(password));
+    await users.setPassword(user.id, await hashPassword(password));
     const ended = await withSessionStore(ctx, db, (store) => store.deleteUserSessions(user.id));
     await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);
     // INVARIANTS 14: remember-me tokens stand in for the password too.

@@ -10,6 +10,7 @@ import { emailProblem, normalizeEmail, normalizeUsername, usernameProblem } from
 import { UserRepository } from '../auth/users/repository.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
 import { withDatabase } from './database.js';
+import { cliDjangoMode } from './django-mode.js';
 import { readNewPassword } from './password-input.js';
 
 /** How `createuser` is called. */
@@ -41,6 +42,11 @@ export async function createuserCommand(ctx: CliContext): Promise<number> {
   if (emailIssue !== null) throw new CliError(`invalid email: ${emailIssue}`);
 
   return withDatabase(ctx, async (db) => {
+    // Django mode: users are Django's; a user made here would be one Django never sees.
+    if ((await cliDjangoMode(ctx, db)) !== null)
+      throw new CliError(
+        'DJANGO_DATABASE: users live in Django’s auth_user; create them with "manage.py createsuperuser"',
+      );
     // As the app: with LOGIN_BY_EMAIL an email address names one account.
     const uniqueEmails = ['1', 'true', 'yes', 'on'].includes(
       ctx.env.LOGIN_BY_EMAIL?.trim().toLowerCase() ?? '',

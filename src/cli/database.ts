@@ -11,6 +11,7 @@ import type { SessionStore } from '../sessions/store.js';
 import { openSessionStore } from '../stores/from-settings.js';
 import { type RedisSettings, redisSettingsFromEnv } from '../stores/redis-settings.js';
 import { type CliContext, CliError } from './context.js';
+import { cliDjangoMode } from './django-mode.js';
 
 /** The `DATABASE_URL` of `env`, or the default SQLite file when unset or empty. */
 export function databaseUrl(env: CliContext['env']): string {
@@ -64,6 +65,8 @@ export async function withSessionStore<T>(
   db: Kysely<Database>,
   work: (store: SessionStore) => Promise<T>,
 ): Promise<T> {
+  const django = await cliDjangoMode(ctx, db);
+  if (django !== null) return work(django.sessionStore);
   const engine = ctx.env.SESSION_ENGINE?.trim() || 'db';
   if (!(ENGINES as readonly string[]).includes(engine) || engine === 'memory') {
     throw new CliError(

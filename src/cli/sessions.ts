@@ -7,10 +7,10 @@ import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
 import { RememberTokenRepository } from '../auth/remember/repository.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
-import { UserRepository } from '../auth/users/repository.js';
 import { hashSessionKey } from '../sessions/public-id.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
 import { withDatabase, withSessionStore } from './database.js';
+import { cliAccounts } from './django-mode.js';
 import { formatTable, printable } from './table.js';
 
 /** How `sessions` is called. */
@@ -31,7 +31,7 @@ function usernameArgument(ctx: CliContext, usage: string): string {
 export async function sessionsCommand(ctx: CliContext): Promise<number> {
   const name = usernameArgument(ctx, SESSIONS_USAGE);
   return withDatabase(ctx, async (db) => {
-    const user = await new UserRepository(db).getByUsername(name);
+    const user = await (await cliAccounts(ctx, db)).users.getByUsername(name);
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     const sessions = await withSessionStore(ctx, db, (store) => store.listUserSessions(user.id));
     if (sessions.length === 0) {
@@ -54,7 +54,7 @@ export async function sessionsCommand(ctx: CliContext): Promise<number> {
 export async function logoutAllCommand(ctx: CliContext): Promise<number> {
   const name = usernameArgument(ctx, LOGOUT_ALL_USAGE);
   return withDatabase(ctx, async (db) => {
-    const user = await new UserRepository(db).getByUsername(name);
+    const user = await (await cliAccounts(ctx, db)).users.getByUsername(name);
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     const ended = await withSessionStore(ctx, db, (store) => store.deleteUserSessions(user.id));
     const tokens = await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);

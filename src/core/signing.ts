@@ -200,7 +200,7 @@ export interface DumpsOptions extends SigningKeys {
  * escapes DEL and every non-ASCII UTF-16 unit as `\uXXXX` (lowercase hex), so the bytes, and hence the
  * token, are the ones Django produces (and older Django, which decodes as latin-1, reads them).
  */
-function asciiJson(value: unknown): string {
+export function asciiJson(value: unknown): string {
   const json = JSON.stringify(value);
   if (json === undefined) throw new TypeError('dumps: value is not JSON-serialisable');
   return json.replace(/[\u007f-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);

@@ -12,6 +12,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Settings } from '../core/settings.js';
 import { createCsrfState } from '../csrf/state.js';
+import type { MessageCookieSigning } from '../messages/cookie-storage.js';
 import { MESSAGES_COOKIE_NAME, MessageStore } from '../messages/store.js';
 import type { SessionCodec } from '../sessions/codec.js';
 import { Session, type SessionEngine } from '../sessions/session.js';
@@ -28,6 +29,8 @@ export interface ContextFactoryInit<User extends AuthUser> {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly renderError: ErrorRenderer;
+  /** The `messages` cookie's format; Latchkey's own by default, Django's in Django mode. */
+  readonly messageCookieSigning?: MessageCookieSigning;
 }
 
 /**
@@ -59,6 +62,9 @@ export class ContextFactory<User extends AuthUser = AuthUser> {
         keys: { secret: settings.SECRET_KEY, fallbacks: settings.SECRET_KEY_FALLBACKS },
         clock,
         logger,
+        ...(this.#init.messageCookieSigning === undefined
+          ? {}
+          : { cookieSigning: this.#init.messageCookieSigning }),
       }),
       hadSessionCookie: sessionCookie !== null,
       settings,

@@ -24,6 +24,17 @@ export interface MessageCookieCodecOptions extends SigningKeys {
   readonly levelTags: Readonly<Record<number, string>>;
   /** Largest cookie value, in characters. */
   readonly maxCookieSize: number;
+  /** Another cookie format (Django's, in `src/django/messages-format.ts`); Latchkey's own by default. */
+  readonly signing?: MessageCookieSigning;
+}
+
+/**
+ * How the list of stored messages (plus the not-finished marker) becomes a cookie value and back;
+ * `unsign` throws `BadSignatureError` on anything forged or malformed.
+ */
+export interface MessageCookieSigning {
+  sign(entries: readonly unknown[]): string;
+  unsign(value: string): unknown;
 }
 
 /** The messages a cookie held, and whether more wait in the session. */
@@ -39,6 +50,7 @@ export interface EncodedMessageCookie {
 }
 
 function sign(payload: unknown[], options: MessageCookieCodecOptions): string {
+  if (options.signing !== undefined) return options.signing.sign(payload);
   return dumps(payload, {
     secret: options.secret,
     fallbacks: options.fallbacks ?? [],
@@ -60,12 +72,15 @@ export function decodeMessageCookie(
 ): DecodedMessageCookie | null {
   let payload: unknown;
   try {
-    payload = loads(value, {
-      secret: options.secret,
-      fallbacks: options.fallbacks ?? [],
-      salt: MESSAGES_SALT,
-      clock: options.clock,
-    });
+    payload =
+      options.signing === undefined
+        ? loads(value, {
+            secret: options.secret,
+            fallbacks: options.fallbacks ?? [],
+            salt: MESSAGES_SALT,
+            clock: options.clock,
+          })
+        : options.signing.unsign(value);
   } catch (error) {
     if (!(error instanceof BadSignatureError)) throw error;
     options.logger.log('warn', 'security.messages_tampered', { reason: error.message });

@@ -16,6 +16,7 @@ import {
   decodeMessageCookie,
   encodeMessageCookie,
   type MessageCookieCodecOptions,
+  type MessageCookieSigning,
 } from './cookie-storage.js';
 import { Message } from './message.js';
 import { type MessageSession, readSessionMessages, writeSessionMessages } from './session-storage.js';
@@ -44,6 +45,8 @@ export interface MessageStoreOptions {
   readonly tags?: Readonly<Record<number, string>>;
   /** Largest cookie value in characters; default 2048 (Django's `max_cookie_size`). */
   readonly maxCookieSize?: number;
+  /** The cookie's format; Latchkey's own by default, Django's from `src/django/messages-format.ts`. */
+  readonly cookieSigning?: MessageCookieSigning;
 }
 
 /** What {@link MessageStore.commit} asks of the response. */
@@ -75,6 +78,7 @@ function codecOptions(options: MessageStoreOptions): MessageCookieCodecOptions {
     levelTags:
       options.tags === undefined ? DEFAULT_MESSAGE_TAGS : { ...DEFAULT_MESSAGE_TAGS, ...options.tags },
     maxCookieSize,
+    ...(options.cookieSigning === undefined ? {} : { signing: options.cookieSigning }),
   };
 }
 
