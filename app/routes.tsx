@@ -17,8 +17,14 @@ import { logoutView } from '../src/views/logout.js';
 import { passwordChangeView } from '../src/views/password-change.js';
 import { passwordResetView } from '../src/views/password-reset.js';
 import { passwordResetConfirmView } from '../src/views/password-reset-confirm.js';
+import { apiReauthenticateView, reauthenticateView } from '../src/views/reauthenticate.js';
 import { loginRequired, redirect } from '../src/views/redirects.js';
-import { logoutOthersView, revokeSessionView, sessionsView } from '../src/views/sessions.js';
+import {
+  forgetDeviceView,
+  logoutOthersView,
+  revokeSessionView,
+  sessionsView,
+} from '../src/views/sessions.js';
 import { createTokenView } from '../src/views/tokens.js';
 import { securityHeaders } from './security-headers.js';
 import { favicon, localTimeScript, stylesheet } from './static.js';
@@ -32,6 +38,7 @@ import {
   LogoutConfirm,
   PasswordChangeDone,
   PasswordChangeForm,
+  ReauthenticateForm,
   Sessions,
 } from './templates/pages.js';
 import {
@@ -194,12 +201,21 @@ export function createApp(
   app.all('/accounts/sessions/logout-others/', (c) =>
     logoutOthersView(c.get('latchkey'), { successUrl: '/accounts/sessions/' }),
   );
+  app.all('/accounts/sessions/forget/', (c) =>
+    forgetDeviceView(c.get('latchkey'), { successUrl: '/accounts/sessions/' }),
+  );
+  app.all('/accounts/reauthenticate/', (c) =>
+    reauthenticateView(c.get('latchkey'), {
+      render: (ctx, page) => renderPage(ctx, 'Confirm your password', <ReauthenticateForm {...page} />),
+    }),
+  );
 
   app.get('/api/csrf/', (c) => csrfTokenView(c.get('latchkey')));
   app.all('/api/login/', (c) => apiLoginView(c.get('latchkey'), { serializeUser }));
   app.get('/api/me/', (c) => apiMeView(c.get('latchkey'), { serializeUser }));
   app.all('/api/logout/', (c) => apiLogoutView(c.get('latchkey')));
   app.all('/api/tokens/', (c) => createTokenView(c.get('latchkey')));
+  app.all('/api/reauthenticate/', (c) => apiReauthenticateView(c.get('latchkey')));
 
   app.notFound((c) => {
     const ctx = c.get('latchkey');

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { AuditLog } from '../src/audit/log.js';
 import { recordAuthEvents } from '../src/audit/subscribe.js';
+import { RememberTokenRepository } from '../src/auth/remember/repository.js';
 import { TokenRepository } from '../src/auth/tokens/repository.js';
 import type { PasswordService } from '../src/auth/types.js';
 import { UserRepository } from '../src/auth/users/repository.js';
@@ -25,6 +26,8 @@ import { createMailer, type Mailer } from '../src/mail/mailer.js';
 import { Outbox } from '../src/mail/outbox.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
 import type { RedisSettings } from '../src/stores/redis-settings.js';
+import { loginRequiredByDefault } from '../src/views/login-required-by-default.js';
+import { publicRoutes } from './public-routes.js';
 import { renderErrorPage } from './templates/error-page.js';
 
 /** The parts of `createLatchkey`'s config that Django mode replaces. */
@@ -39,6 +42,7 @@ export interface Runtime {
   readonly users: UserRepository;
   readonly audit: AuditLog;
   readonly tokens: TokenRepository;
+  readonly rememberTokens: RememberTokenRepository;
   readonly latchkey: Latchkey<User>;
   /** Mail (password reset links) sent after the response, through the `EMAIL_*` settings' mailer. */
   readonly outbox: Outbox;
@@ -102,12 +106,17 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     });
     const audit = new AuditLog(db, clock ? { clock } : {});
     const tokens = new TokenRepository(db, clock ? { clock } : {});
+    const rememberTokens = new RememberTokenRepository(db, clock ? { clock } : {});
     const latchkey = createLatchkey<User>({
       settings: options.settings,
       sessionStore,
       users,
       tokens,
       renderError: renderErrorPage,
+      rememberTokens,
+      // Every route needs a login unless app/public-routes.ts marks it public (Django 5.1).
+      routes: publicRoutes,
+      guards: [loginRequiredByDefault<User>()],
       ...(clock ? { clock } : {}),
       ...(options.logger ? { logger: options.logger } : {}),
       ...(django === null ? {} : djangoParts(django)),
@@ -120,6 +129,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       users,
       audit,
       tokens,
+      rememberTokens,
       latchkey,
       outbox,
       async close() {

@@ -2,7 +2,8 @@
 
 export { authenticate, type Credentials } from './auth/authenticate.js';
 export { AuthEventEmitter, type AuthEvents, type EventOrigin } from './auth/events.js';
-export { login } from './auth/login.js';
+export { AUTH_TIME_KEY, confirmPassword, isFresh, markFresh } from './auth/fresh.js';
+export { type LoginOptions, login } from './auth/login.js';
 export { logout } from './auth/logout.js';
 export {
   logoutAll,
@@ -33,10 +34,12 @@ export {
   defaultPasswordService,
   type PasswordServiceOptions,
 } from './auth/password-service.js';
+export * from './auth/remember/index.js';
 export { type ResolvedUser, resolveUser } from './auth/resolve-user.js';
 export type { AuthMethod, AuthScope } from './auth/scope.js';
 export { type AuthServices, createAuthServices } from './auth/services.js';
 export { AUTH_HASH_KEY, sessionAuthHash, verifySessionAuthHash } from './auth/session-hash.js';
+export { startSession } from './auth/start-session.js';
 export { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 export { MemoryThrottleStore, type ThrottleStore } from './auth/throttle-store.js';
 export { type AuthorizationToken, parseAuthorization } from './auth/tokens/header.js';

@@ -5,6 +5,7 @@
  */
 import { AuthEventEmitter } from './auth/events.js';
 import { defaultPasswordService } from './auth/password-service.js';
+import type { RememberTokenSource } from './auth/remember/repository.js';
 import { type AuthServices, createAuthServices } from './auth/services.js';
 import { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 import type { AuthUser, PasswordService, TokenSource, UserSource } from './auth/types.js';
@@ -36,6 +37,8 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
   readonly users: UserSource<User>;
   /** API tokens (`Authorization: Token …`); without it, token requests are anonymous. */
   readonly tokens?: TokenSource;
+  /** Remember-me series (the login form's "remember me"); without it, the box is ignored. */
+  readonly rememberTokens?: RememberTokenSource;
   /** Password hashing; argon2id with OWASP's parameters by default. */
   readonly passwords?: PasswordService;
   readonly clock?: Clock;
@@ -145,6 +148,14 @@ export class Latchkey<User extends AuthUser = AuthUser> {
       },
       clock: this.clock,
       logger: this.logger,
+      remember: config.rememberTokens
+        ? {
+            tokens: config.rememberTokens,
+            ageSeconds: this.settings.REMEMBER_ME_AGE,
+            graceSeconds: this.settings.REMEMBER_ME_GRACE_SECONDS,
+          }
+        : null,
+      reauthMaxAge: this.settings.REAUTH_MAX_AGE,
     });
     this.pipeline = new Pipeline<User>({
       settings: this.settings,

@@ -1,6 +1,7 @@
 /** @module The reference app's page bodies. Every string is escaped by JSX; no raw HTML from requests. */
 import type { FC } from 'hono/jsx';
-import type { SessionEntry } from '../../src/views/sessions.js';
+import type { ReauthenticatePage } from '../../src/views/reauthenticate.js';
+import type { DeviceEntry, SessionEntry } from '../../src/views/sessions.js';
 import { describeDevice } from './device.js';
 import { ErrorList, NewPasswordFields } from './fields.js';
 import { Ago, AgoWithDate } from './time.js';
@@ -47,6 +48,9 @@ export const LoginForm: FC<{
     <label>
       Password
       <input name="password" type="password" autocomplete="current-password" required />
+    </label>
+    <label class="checkbox">
+      <input name="remember" type="checkbox" /> Remember me on this device
     </label>
     <button type="submit">Log in</button>
     <p>
@@ -196,11 +200,45 @@ const SessionRow: FC<{ session: SessionEntry; csrfToken: string; now: Date }> = 
   </li>
 );
 
-export const Sessions: FC<{ csrfToken: string; sessions: readonly SessionEntry[]; now: Date }> = ({
+const DeviceRow: FC<{ device: DeviceEntry; csrfToken: string; now: Date }> = ({
+  device: d,
   csrfToken,
-  sessions,
   now,
 }) => (
+  <li
+    class={d.current ? 'session current' : 'session'}
+    data-device={d.publicId}
+    aria-current={d.current ? 'true' : undefined}
+  >
+    <div>
+      <span class="device" title={d.userAgent ?? undefined}>
+        {describeDevice(d.userAgent)}
+      </span>
+      {d.current ? <span class="badge">This device</span> : null}
+      <p class="meta">
+        {d.ip ?? 'unknown address'}
+        {' · remembered since '}
+        <Ago date={d.createdAt} now={now} />
+        {' · last used '}
+        <Ago date={d.lastUsed} now={now} />
+      </p>
+    </div>
+    <form method="post" action="/accounts/sessions/forget/" class="inline">
+      <input type="hidden" name="csrfmiddlewaretoken" value={csrfToken} />
+      <input type="hidden" name="device" value={d.publicId} />
+      <button type="submit" class="secondary">
+        Forget
+      </button>
+    </form>
+  </li>
+);
+
+export const Sessions: FC<{
+  csrfToken: string;
+  sessions: readonly SessionEntry[];
+  devices: readonly DeviceEntry[];
+  now: Date;
+}> = ({ csrfToken, sessions, devices, now }) => (
   <section class="card">
     {sessions.length === 0 ? (
       <p>
@@ -221,5 +259,34 @@ export const Sessions: FC<{ csrfToken: string; sessions: readonly SessionEntry[]
         Log out other sessions
       </button>
     </form>
+    <h2>Remembered devices</h2>
+    {devices.length === 0 ? (
+      <p>No device is remembered.</p>
+    ) : (
+      <>
+        <p>These log you in again without a password until you forget them.</p>
+        <ul class="sessions" data-testid="devices">
+          {devices.map((d) => (
+            <DeviceRow device={d} csrfToken={csrfToken} now={now} />
+          ))}
+        </ul>
+      </>
+    )}
   </section>
+);
+
+export const ReauthenticateForm: FC<ReauthenticatePage> = (props) => (
+  <form method="post" action="/accounts/reauthenticate/" class="card">
+    <p>
+      This action needs your password again, <strong>{props.username}</strong>.
+    </p>
+    <ErrorList errors={props.error === null ? [] : [props.error]} />
+    <input type="hidden" name="csrfmiddlewaretoken" value={props.csrfToken} />
+    <Hidden name="next" value={props.next} />
+    <label>
+      Password
+      <input name="password" type="password" autocomplete="current-password" required autofocus />
+    </label>
+    <button type="submit">Confirm</button>
+  </form>
 );

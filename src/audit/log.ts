@@ -21,6 +21,9 @@ export const AUDIT_EVENTS = [
   'password_reset',
   'sessions_revoked',
   'user_created',
+  'session_restored',
+  'remember_token_theft',
+  'reauthenticated',
 ] as const;
 
 /** One of {@link AUDIT_EVENTS}. */

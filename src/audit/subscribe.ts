@@ -58,14 +58,34 @@ export function recordAuthEvents<User extends AuthUser>(
     events.on('passwordReset', ({ user, origin }) =>
       audit.record({ event: 'password_reset', userId: user.id, username: user.username, ...where(origin) }),
     ),
-    events.on('sessionsRevoked', ({ user, sessions, tokens, origin }) =>
+    events.on('sessionsRevoked', ({ user, sessions, tokens, remembered, origin }) =>
       audit.record({
         event: 'sessions_revoked',
         userId: user.id,
         username: user.username,
         ...(origin === null ? {} : where(origin)),
-        detail: { ...(origin === null ? {} : { path: origin.path }), sessions, tokens },
+        detail: {
+          ...(origin === null ? {} : { path: origin.path }),
+          sessions,
+          tokens,
+          ...(remembered === undefined ? {} : { remembered }),
+        },
       }),
+    ),
+    events.on('sessionRestored', ({ user, origin }) =>
+      audit.record({ event: 'session_restored', userId: user.id, username: user.username, ...where(origin) }),
+    ),
+    // OWASP ASVS 7.2.1 / Logging Cheat Sheet: a suspected token theft is a security event to keep.
+    events.on('rememberTokenTheft', ({ user, origin }) =>
+      audit.record({
+        event: 'remember_token_theft',
+        userId: user.id,
+        username: user.username,
+        ...where(origin),
+      }),
+    ),
+    events.on('reauthenticated', ({ user, origin }) =>
+      audit.record({ event: 'reauthenticated', userId: user.id, username: user.username, ...where(origin) }),
     ),
   ];
   return () => {

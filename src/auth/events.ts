@@ -34,8 +34,16 @@ export interface AuthEvents<User extends AuthUser = AuthUser> {
     readonly user: User;
     readonly sessions: number;
     readonly tokens: number;
+    /** Remember-me series ended with them. */
+    readonly remembered?: number;
     readonly origin: EventOrigin | null;
   };
+  /** A remember-me cookie logged the user in again on a new session (not a password login). */
+  sessionRestored: { readonly user: User; readonly origin: EventOrigin };
+  /** An old remember-me secret came back after its grace window: every session of the user ended. */
+  rememberTokenTheft: { readonly user: User; readonly origin: EventOrigin };
+  /** The user re-entered the password for a sensitive action. */
+  reauthenticated: { readonly user: User; readonly origin: EventOrigin };
 }
 
 type Listener<T> = (payload: T) => void | Promise<void>;

@@ -1,12 +1,13 @@
 /**
- * @module "Log out everywhere", "log out other sessions" and "end that session": every session and
- * API token of a user ends at once, at a cost of O(that user's sessions) through the store's
+ * @module "Log out everywhere", "log out other sessions" and "end that session": every session,
+ * API token and remember-me series of a user ends at once, at a cost of O(that user's sessions) through the store's
  * per-user index — never a scan of all sessions (Django's documented approach decodes every row).
  */
 import { constantTimeEquals } from '../core/signing.js';
 import { hashSessionKey } from '../sessions/public-id.js';
 import type { EventOrigin } from './events.js';
 import { logout } from './logout.js';
+import { forgetUserSeries } from './remember/series.js';
 import type { AuthScope } from './scope.js';
 import type { AuthServices } from './services.js';
 import type { AuthUser } from './types.js';
@@ -15,10 +16,13 @@ import type { AuthUser } from './types.js';
 export interface RevokedCount {
   readonly sessions: number;
   readonly tokens: number;
+  /** Remember-me series (remembered devices). */
+  readonly remembered: number;
 }
 
 /**
- * Ends every session and revokes every API token of `user`. Takes anything that carries the
+ * Ends every session, API token and remember-me series of `user` — the one path that password
+ * resets, remember-me theft and "log out everywhere" share (INVARIANTS 14). Takes anything that carries the
  * app's {@link AuthServices}: the `Latchkey` instance or a request's context.
  * @example
  * await logoutAll(latchkey, user); // e.g. from an admin action or `npx latchkey logout-all alice`
@@ -31,8 +35,15 @@ export async function logoutAll<User extends AuthUser>(
   const { auth } = owner;
   const sessions = await auth.sessions.endAll(user.id);
   const tokens = (await auth.tokens?.revokeAll(user.id)) ?? 0;
-  await auth.events.emit('sessionsRevoked', { user, sessions, tokens, origin: options.origin ?? null });
-  return { sessions, tokens };
+  const remembered = await forgetUserSeries(auth, user.id);
+  await auth.events.emit('sessionsRevoked', {
+    user,
+    sessions,
+    tokens,
+    remembered,
+    origin: options.origin ?? null,
+  });
+  return { sessions, tokens, remembered };
 }
 
 /**
@@ -54,8 +65,15 @@ export async function logoutOthers<User extends AuthUser>(
   const current =
     ctx.authMethod === 'token' && ctx.authorization.kind === 'token' ? ctx.authorization.token : null;
   const tokens = (await auth.tokens?.revokeAll(user.id, current === null ? {} : { except: current })) ?? 0;
-  await auth.events.emit('sessionsRevoked', { user, sessions, tokens, origin: ctx.origin() });
-  return { sessions, tokens };
+  // Other remembered devices would log themselves back in; this browser's series is kept.
+  const series = ctx.remember.token?.series;
+  const remembered = await forgetUserSeries(
+    auth,
+    user.id,
+    series === undefined ? {} : { exceptSeries: series },
+  );
+  await auth.events.emit('sessionsRevoked', { user, sessions, tokens, remembered, origin: ctx.origin() });
+  return { sessions, tokens, remembered };
 }
 
 /** What {@link revokeSession} did. */

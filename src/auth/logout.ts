@@ -1,8 +1,10 @@
 /**
  * @module `logout` (Django's `django.contrib.auth.logout`): the hooks see the real user first,
  * then the server record is deleted (the old cookie is dead everywhere, ASVS 7.4.1), then the
- * request is anonymous. Deleting the cookie happens when the response is committed.
+ * request is anonymous; this browser's remember-me series ends too. Deleting the cookies happens
+ * when the response is committed.
  */
+import { forgetPresentedSeries } from './remember/series.js';
 import type { AuthScope } from './scope.js';
 import type { AuthUser } from './types.js';
 
@@ -19,5 +21,7 @@ export async function logout<User extends AuthUser>(ctx: AuthScope<User>): Promi
     await ctx.auth.tokens?.revoke(ctx.authorization.token);
   }
   await ctx.session.flush();
+  // A remembered browser must not log itself back in at the next request.
+  await forgetPresentedSeries(ctx);
   ctx.setUser(null);
 }

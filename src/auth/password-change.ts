@@ -4,6 +4,7 @@
  * Django's `update_session_auth_hash`).
  */
 import { AUTH_USER_ID_KEY } from '../sessions/session.js';
+import { forgetUserSeries } from './remember/series.js';
 import type { AuthScope } from './scope.js';
 import { AUTH_HASH_KEY } from './session-hash.js';
 import type { AuthUser } from './types.js';
@@ -43,6 +44,9 @@ export async function changePassword<User extends AuthUser>(
   await auth.sessions.endAll(user.id, ctx.session.key === null ? {} : { except: ctx.session.key });
   // API tokens are credentials too: a password change (often after a compromise) revokes them all.
   await auth.tokens?.revokeAll(user.id);
+  // So are remember-me series, this browser's included (INVARIANTS 14); this session stays.
+  await forgetUserSeries(auth, user.id);
+  if (ctx.remember.presented !== null) ctx.remember.delete();
   await auth.events.emit('passwordChanged', { user: updated, origin: ctx.origin() });
   return updated;
 }

@@ -6,6 +6,7 @@
  */
 import type { Session } from '../sessions/session.js';
 import type { EventOrigin } from './events.js';
+import type { RememberCookieState } from './remember/cookie-state.js';
 import type { AuthServices } from './services.js';
 import type { AuthorizationToken } from './tokens/header.js';
 import type { AuthUser } from './types.js';
@@ -17,8 +18,13 @@ export type AuthMethod = 'session' | 'token';
 export interface AuthScope<User extends AuthUser = AuthUser> {
   readonly auth: AuthServices<User>;
   readonly session: Session;
-  /** The CSRF secret: `login` rotates it (Django's `rotate_token`). */
-  readonly csrf: { rotate(): void };
+  /**
+   * The CSRF secret: `login` rotates it (Django's `rotate_token`); a remember-me restore does
+   * too, unless a token of it was already handed out in this request (`cookieNeedsUpdate`).
+   */
+  readonly csrf: { rotate(): void; readonly cookieNeedsUpdate: boolean };
+  /** The request's `remember_token` cookie and what the response does with it. */
+  readonly remember: RememberCookieState;
   /** The API token of `Authorization: Token|Bearer`, if any. */
   readonly authorization: AuthorizationToken;
   /** How the user was authenticated, once resolved. */

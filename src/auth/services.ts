@@ -10,6 +10,7 @@ import type { SessionCodec } from '../sessions/codec.js';
 import type { SessionStore } from '../sessions/store.js';
 import type { AuthEventEmitter } from './events.js';
 import { PasswordResetTokenGenerator } from './password-reset-token.js';
+import type { RememberMeConfig } from './remember/repository.js';
 import { type SessionHashKeys, sessionAuthHash } from './session-hash.js';
 import type { LoginThrottle } from './throttle.js';
 import type { AuthUser, PasswordService, TokenSource, UserSource } from './types.js';
@@ -42,6 +43,10 @@ export interface AuthServices<User extends AuthUser = AuthUser> {
   readonly keys: SessionHashKeys;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Remember me (its series store, lifetime and grace window); `null` when the app has none. */
+  readonly remember: RememberMeConfig | null;
+  /** Seconds a password login stays "fresh" for sensitive actions (`REAUTH_MAX_AGE`). */
+  readonly reauthMaxAge: number;
   /** The session auth hash of `user` under the current secret. */
   sessionAuthHash(user: Pick<AuthUser, 'password'>): string;
 }
@@ -50,7 +55,14 @@ export interface AuthServices<User extends AuthUser = AuthUser> {
 export interface AuthServicesInit<User extends AuthUser>
   extends Omit<
     AuthServices<User>,
-    'sessions' | 'sessionAuthHash' | 'resetThrottle' | 'passwordValidators' | 'resetTokens' | 'loginByEmail'
+    | 'sessions'
+    | 'sessionAuthHash'
+    | 'resetThrottle'
+    | 'passwordValidators'
+    | 'resetTokens'
+    | 'loginByEmail'
+    | 'remember'
+    | 'reauthMaxAge'
   > {
   readonly store: SessionStore;
   readonly codec: SessionCodec;
@@ -61,6 +73,10 @@ export interface AuthServicesInit<User extends AuthUser>
   /** Seconds a reset link lives; Django's 259,200 (three days) when omitted. */
   readonly passwordResetTimeout?: number;
   readonly loginByEmail?: boolean;
+  /** Without it, the "remember me" box is ignored. */
+  readonly remember?: RememberMeConfig | null;
+  /** 600 seconds (Latchkey's `REAUTH_MAX_AGE` default) when omitted. */
+  readonly reauthMaxAge?: number;
 }
 
 /**
@@ -69,7 +85,7 @@ export interface AuthServicesInit<User extends AuthUser>
  * const auth = createAuthServices({ users, passwords, tokens: null, events, loginThrottle: null, store, codec, keys, clock, logger });
  */
 export function createAuthServices<User extends AuthUser>(init: AuthServicesInit<User>): AuthServices<User> {
-  const { store, codec, keys, passwordResetTimeout, ...rest } = init;
+  const { store, codec, keys, passwordResetTimeout, remember, reauthMaxAge, ...rest } = init;
   return {
     ...rest,
     resetThrottle: init.resetThrottle ?? null,
@@ -82,6 +98,8 @@ export function createAuthServices<User extends AuthUser>(init: AuthServicesInit
     }),
     loginByEmail: init.loginByEmail ?? false,
     keys,
+    remember: remember ?? null,
+    reauthMaxAge: reauthMaxAge ?? 600,
     sessions: createUserSessions(store, codec),
     sessionAuthHash: (user) => sessionAuthHash(user, keys.secret, keys.salt),
   };

@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
+import { RememberTokenRepository } from '../auth/remember/repository.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
 import { withDatabase, withUserSessions } from './database.js';
@@ -49,6 +50,8 @@ export async function changepasswordCommand(ctx: CliContext): Promise<number> {
       return sessions.endAll(user.id);
     });
     await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);
+    // INVARIANTS 14: remember-me tokens stand in for the password too.
+    await new RememberTokenRepository(db, { clock: ctx.clock }).deleteAll(user.id);
     const audit = new AuditLog(db, { clock: ctx.clock });
     const who = { userId: user.id, username: user.username };
     await audit.record({ event: 'password_changed', ...who, detail: { via: 'cli' } });

@@ -1,8 +1,10 @@
 /**
  * @module `latchkey clearsessions`: deletes expired sessions (Django's `clearsessions`), in
- * batches so a large backlog never holds the write lock for long; run it from cron.
+ * batches so a large backlog never holds the write lock for long, and expired remember-me tokens;
+ * run it from cron.
  */
 import { parseArgs } from 'node:util';
+import { RememberTokenRepository } from '../auth/remember/repository.js';
 import { type CliContext, CliError, EXIT, parseUsage } from './context.js';
 import { withDatabase, withUserSessions } from './database.js';
 
@@ -33,8 +35,8 @@ export async function clearsessionsCommand(ctx: CliContext): Promise<number> {
     );
   }
   const progress = ctx.stdout.isTTY === true;
-  const deleted = await withDatabase(ctx, (db) =>
-    withUserSessions(ctx, db, (sessions) =>
+  const [deleted, remembered] = await withDatabase(ctx, async (db) => [
+    await withUserSessions(ctx, db, (sessions) =>
       sessions.clearExpired({
         batchSize,
         // "\r" redraws one line in place; a pipe or log file gets only the final line.
@@ -43,8 +45,12 @@ export async function clearsessionsCommand(ctx: CliContext): Promise<number> {
           : undefined,
       }),
     ),
-  );
+    await new RememberTokenRepository(db, { clock: ctx.clock }).clearExpired(),
+  ]);
   if (progress) ctx.stdout.write('\r\u001b[K');
   ctx.stdout.write(`Deleted ${plural(deleted)}.\n`);
+  // Said only when there were some, so the usual one-line output stays as scripts know it.
+  if (remembered > 0)
+    ctx.stdout.write(`Deleted ${remembered} expired remember-me token${remembered === 1 ? '' : 's'}.\n`);
   return EXIT.ok;
 }

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { AuditLog } from '../audit/log.js';
 import { checkPassword, makePassword } from '../auth/hashers/index.js';
+import { RememberTokenRepository } from '../auth/remember/repository.js';
 import { UserRepository } from '../auth/users/repository.js';
 import type { User } from '../auth/users/user.js';
 import { createManualClock, type ManualClock } from '../core/clock.js';
@@ -73,7 +74,7 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     expect(await run(['migrate'])).toEqual({
       code: 0,
       stdout:
-        'Applied 0001_sessions\nApplied 0002_auth\nApplied 0003_audit\nApplied 0004_tokens\nApplied 0005_session_revocation\nApplied 0006_instance\n',
+        'Applied 0001_sessions\nApplied 0002_auth\nApplied 0003_audit\nApplied 0004_tokens\nApplied 0005_session_revocation\nApplied 0006_instance\nApplied 0007_remember_tokens\n',
       stderr: '',
     });
     expect((await run(['migrate'])).stdout).toBe('No migrations to apply.\n');
@@ -164,6 +165,29 @@ describe('latchkey commands (in-process, real SQLite file)', () => {
     expect((await run(['logout-all', 'nobody'])).stderr).toBe(
       'latchkey logout-all: user "nobody" does not exist\n',
     );
+  });
+
+  test('INVARIANTS 14: changepassword and logout-all delete every remember-me token of the user; clearsessions the expired ones', async () => {
+    const alice = await withUser('alice', 'a long password');
+    const bob = await withUser('bob', 'another long password');
+    const remembered = new RememberTokenRepository(db, { clock });
+    const remember = (user: User) =>
+      remembered.create(user.id, { expiresAt: new Date(clock.now() + HOUR), userAgent: null, ip: null });
+    const aliceToken = await remember(alice);
+    await remember(bob);
+    expect((await run(['logout-all', 'alice'])).code).toBe(0);
+    expect(await remembered.find(aliceToken.series)).toBeNull();
+    const again = await remember(alice);
+    expect(
+      (await run(['changepassword', 'alice', '--password-stdin'], { stdin: 'new password!\n' })).code,
+    ).toBe(0);
+    expect(await remembered.find(again.series)).toBeNull();
+    expect(await remembered.list(bob.id)).toHaveLength(1);
+    clock.advance(2 * HOUR);
+    expect((await run(['clearsessions'])).stdout).toBe(
+      'Deleted 0 expired sessions.\nDeleted 1 expired remember-me token.\n',
+    );
+    expect(await db.selectFrom('latchkey_remember_token').selectAll().execute()).toEqual([]);
   });
 
   test('audit prints a table newest first, filtered and limited', async () => {

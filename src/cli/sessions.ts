@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { AuditLog } from '../audit/log.js';
+import { RememberTokenRepository } from '../auth/remember/repository.js';
 import { TokenRepository } from '../auth/tokens/repository.js';
 import { hashSessionKey } from '../sessions/public-id.js';
 import { type CliContext, CliError, EXIT, onePositional, parseUsage } from './context.js';
@@ -76,11 +77,16 @@ export async function logoutAllCommand(ctx: CliContext): Promise<number> {
     if (user === null) throw new CliError(`user "${name}" does not exist`);
     const ended = await withUserSessions(ctx, db, (reach) => reach.endAll(user.id));
     const tokens = await new TokenRepository(db, { clock: ctx.clock }).revokeAll(user.id);
+    // INVARIANTS 14: remembered devices would log themselves back in.
+    const remembered = await new RememberTokenRepository(db, { clock: ctx.clock }).deleteAll(user.id);
     await new AuditLog(db, { clock: ctx.clock }).record({
       event: 'sessions_revoked',
       userId: user.id,
       username: user.username,
-      detail: ended === null ? { via: 'cli', all: true, tokens } : { via: 'cli', count: ended, tokens },
+      detail:
+        ended === null
+          ? { via: 'cli', all: true, tokens, remembered }
+          : { via: 'cli', count: ended, tokens, remembered },
     });
     const who = `user "${printable(user.username)}"`;
     const apiTokens = `${tokens} API token${tokens === 1 ? '' : 's'}`;

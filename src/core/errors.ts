@@ -67,3 +67,17 @@ export class StoreUnavailableError extends LatchkeyError {
     super('LATCHKEY_STORE_UNAVAILABLE', message, options);
   }
 }
+
+/**
+ * Runs one store call and turns any failure into a {@link StoreUnavailableError} naming what could
+ * not be done (fail closed, INVARIANTS 10), the original error kept as its `cause`.
+ * @example
+ * await failClosed('Token store unavailable: could not revoke a token', () => db.deleteFrom(...).execute());
+ */
+export async function failClosed<T>(message: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw new StoreUnavailableError(message, { cause: error });
+  }
+}

@@ -85,6 +85,9 @@ export const settingKinds: { readonly [K in keyof Settings]: SettingKind } = {
   LOGIN_THROTTLE_BASE_DELAY: 'seconds',
   LOGIN_THROTTLE_MAX_DELAY: 'seconds',
   LOGIN_THROTTLE_WINDOW: 'seconds',
+  REMEMBER_ME_AGE: 'seconds',
+  REMEMBER_ME_GRACE_SECONDS: 'count',
+  REAUTH_MAX_AGE: 'seconds',
 };
 
 const engines: readonly Settings['SESSION_ENGINE'][] = [

@@ -118,6 +118,19 @@ export interface Settings {
   readonly LOGIN_THROTTLE_MAX_DELAY: number;
   /** Seconds without an attempt after which a key's failures are forgotten. */
   readonly LOGIN_THROTTLE_WINDOW: number;
+
+  /** Seconds a remember-me token lives from the login that made it (30 days); rotation keeps the end. */
+  readonly REMEMBER_ME_AGE: number;
+  /**
+   * Seconds a just-rotated remember-me secret is still accepted, so parallel tabs restoring at the
+   * same moment do not look like theft; 0 accepts only the newest secret.
+   */
+  readonly REMEMBER_ME_GRACE_SECONDS: number;
+  /**
+   * Seconds after a password login (or re-authentication) during which sensitive actions — password
+   * change, API token creation, ending other sessions — are allowed without asking again.
+   */
+  readonly REAUTH_MAX_AGE: number;
 }
 
 /**
@@ -183,6 +196,9 @@ export const defaultSettings: Settings = Object.freeze({
   LOGIN_THROTTLE_BASE_DELAY: 1,
   LOGIN_THROTTLE_MAX_DELAY: 15 * 60,
   LOGIN_THROTTLE_WINDOW: 60 * 60,
+  REMEMBER_ME_AGE: 60 * 60 * 24 * 30,
+  REMEMBER_ME_GRACE_SECONDS: 10,
+  REAUTH_MAX_AGE: 10 * 60,
 } satisfies Settings);
 
 /**

@@ -112,6 +112,22 @@ export interface UserEpochTable {
   kept_key: string | null;
 }
 
+/**
+ * `latchkey_remember_token`: remember-me series. The series id and its secrets are kept only as
+ * SHA-256 hashes (INVARIANTS 14); `previous_secret_hash` is the secret before the last rotation.
+ */
+export interface RememberTokenTable {
+  series_hash: string;
+  user_id: string;
+  secret_hash: string;
+  previous_secret_hash: string | null;
+  rotated_at: Millis;
+  created_at: Millis;
+  expire_date: Millis;
+  user_agent: string | null;
+  ip: string | null;
+}
+
 /** `latchkey_instance`: one row, the database's random id (migration 0006). */
 export interface InstanceTable {
   id: string;
@@ -130,6 +146,7 @@ export interface Database {
   latchkey_session_denylist: SessionDenylistTable;
   latchkey_user_epoch: UserEpochTable;
   latchkey_instance: InstanceTable;
+  latchkey_remember_token: RememberTokenTable;
 }
 
 /** Reads a {@link Millis} column as a number. */

@@ -4,6 +4,7 @@
  * session (save only when changed, INVARIANTS 12; cookie deleted when emptied), then the CSRF
  * cookie, then caching headers for private responses (INVARIANTS 8).
  */
+import { REMEMBER_COOKIE_NAME } from '../auth/remember/token.js';
 import type { AuthUser } from '../auth/types.js';
 import { type CookieOptions, deleteCookieHeader, serializeCookie } from '../core/cookies.js';
 import { messageCookieOptions } from '../messages/cookie-storage.js';
@@ -76,6 +77,33 @@ async function commitSession<User extends AuthUser>(
   headers.append('Set-Cookie', cookie);
 }
 
+/**
+ * The `remember_token` cookie: HttpOnly, SameSite=Lax (it logs in, so a cross-site POST must not
+ * carry it; a top-level link may), Secure when the session cookie is, on the session cookie's path
+ * and domain; persistent until the series ends, whatever `SESSION_EXPIRE_AT_BROWSER_CLOSE` says.
+ */
+function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, headers: Headers): void {
+  const change = ctx.remember.change;
+  if (change === null) return;
+  const s = ctx.settings;
+  const options: CookieOptions = {
+    domain: s.SESSION_COOKIE_DOMAIN,
+    path: s.SESSION_COOKIE_PATH,
+    secure: s.SESSION_COOKIE_SECURE,
+    httpOnly: true,
+    sameSite: 'Lax',
+  };
+  if (change.value === null) {
+    headers.append('Set-Cookie', deleteCookieHeader(REMEMBER_COOKIE_NAME, options));
+    return;
+  }
+  const maxAge = Math.max(0, Math.floor((change.expiresAt.getTime() - ctx.auth.clock.now()) / 1000));
+  headers.append(
+    'Set-Cookie',
+    serializeCookie(REMEMBER_COOKIE_NAME, change.value, { ...options, maxAge, expires: change.expiresAt }),
+  );
+}
+
 function commitCsrf<User extends AuthUser>(
   ctx: RequestContext<User>,
   status: number,
@@ -136,6 +164,7 @@ export async function commitResponse<User extends AuthUser>(
   // Django's response order (MessageMiddleware, CsrfViewMiddleware, then SessionMiddleware): the
   // session cookie comes last, which clients that keep one cookie per response rely on.
   commitCsrf(ctx, out.status, out.headers);
+  commitRemember(ctx, out.headers);
   await commitSession(ctx, out.status, out.headers, cookieValue);
   if (ctx.isAuthenticated && !out.headers.has('Cache-Control')) {
     // INVARIANTS 8: whatever a view forgot, a page rendered for a user is not stored anywhere.

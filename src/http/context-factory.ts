@@ -4,6 +4,8 @@
  * messages — and gives the session cookie's value after a save (the key, or on a client-side
  * store such as `signed_cookies` the signed record).
  */
+import { RememberCookieState } from '../auth/remember/cookie-state.js';
+import { REMEMBER_COOKIE_NAME } from '../auth/remember/token.js';
 import type { AuthServices } from '../auth/services.js';
 import type { AuthUser } from '../auth/types.js';
 import type { Clock } from '../core/clock.js';
@@ -71,6 +73,7 @@ export class ContextFactory<User extends AuthUser = AuthUser> {
       settings,
       auth,
       renderError,
+      remember: new RememberCookieState(cookies.get(REMEMBER_COOKIE_NAME) ?? null),
     });
   }
 

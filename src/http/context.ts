@@ -6,6 +6,8 @@
  * whole app.
  */
 import type { EventOrigin } from '../auth/events.js';
+import type { RememberCookieState } from '../auth/remember/cookie-state.js';
+import { restoreFromRememberCookie } from '../auth/remember/restore.js';
 import { resolveUser } from '../auth/resolve-user.js';
 import type { AuthMethod, AuthScope } from '../auth/scope.js';
 import type { AuthServices } from '../auth/services.js';
@@ -33,6 +35,7 @@ export interface RequestContextInit<User extends AuthUser> {
   readonly settings: Settings;
   readonly auth: AuthServices<User>;
   readonly renderError: ErrorRenderer;
+  readonly remember: RememberCookieState;
 }
 
 /**
@@ -49,6 +52,8 @@ export class RequestContext<User extends AuthUser = AuthUser> implements AuthSco
   readonly hadSessionCookie: boolean;
   /** The API token of `Authorization: Token|Bearer`, if any. Such a request has no ambient credential. */
   readonly authorization: AuthorizationToken;
+  /** The `remember_token` cookie as the request carried it, and what the response does with it. */
+  readonly remember: RememberCookieState;
   /** The app's settings (read-only). */
   readonly settings: Settings;
   /** The app's authentication services: users, passwords, tokens, events, sessions of a user. */
@@ -69,6 +74,7 @@ export class RequestContext<User extends AuthUser = AuthUser> implements AuthSco
     this.settings = init.settings;
     this.auth = init.auth;
     this.#renderError = init.renderError;
+    this.remember = init.remember;
     this.authorization = parseAuthorization(init.request.header('authorization'));
   }
 
@@ -126,7 +132,12 @@ export class RequestContext<User extends AuthUser = AuthUser> implements AuthSco
   }
 
   async #resolve(): Promise<User | null> {
-    const { user, method } = await resolveUser(this.auth, this);
+    let { user, method } = await resolveUser(this.auth, this);
+    // No live session, but a remembered browser: a new session (never fresh), and a rotated cookie.
+    if (user === null && this.authorization.kind === 'none' && this.remember.presented !== null) {
+      user = await restoreFromRememberCookie(this);
+      method = user === null ? null : 'session';
+    }
     this.#resolvedUser = user;
     this.#authMethod = method;
     return user;

@@ -28,7 +28,7 @@ export function csrfTokenView<User extends AuthUser>(ctx: RequestContext<User>):
 }
 
 /**
- * `POST /api/login/` with `{"username", "password"}`: 200 with the user, 401 on bad credentials,
+ * `POST /api/login/` with `{"username", "password", "remember"?}`: 200 with the user, 401 on bad credentials,
  * 429 with `Retry-After` while the login throttle asks for a wait (the same for every username).
  */
 export async function apiLoginView<User extends AuthUser>(
@@ -37,9 +37,16 @@ export async function apiLoginView<User extends AuthUser>(
 ): Promise<Response> {
   if (ctx.request.method !== 'POST') return json({ error: 'Method not allowed.' }, 405);
   const body = await ctx.request.json();
-  const { username, password } = (body ?? {}) as { username?: unknown; password?: unknown };
+  const { username, password, remember } = (body ?? {}) as {
+    username?: unknown;
+    password?: unknown;
+    remember?: unknown;
+  };
   if (typeof username !== 'string' || typeof password !== 'string' || username === '' || password === '') {
     throw new BadRequestError(400, 'Both "username" and "password" are required strings.');
+  }
+  if (remember !== undefined && typeof remember !== 'boolean') {
+    throw new BadRequestError(400, '"remember" must be true or false.');
   }
   const gate = await throttleLogin(ctx, username);
   if (!gate.allowed) {
@@ -53,7 +60,7 @@ export async function apiLoginView<User extends AuthUser>(
       : null;
   if (user === null) return json({ error: 'Invalid username or password.' }, 401);
   await gate.succeeded();
-  await login(ctx, user);
+  await login(ctx, user, { remember: remember === true });
   return json({ user: options.serializeUser(user) });
 }
 

@@ -9,6 +9,7 @@ export {
   MAX_PASSWORD_LENGTH,
   MAX_USERNAME_LENGTH,
 } from './login.js';
+export { loginRequiredByDefault, NOT_AUTHENTICATED } from './login-required-by-default.js';
 export { LOGGED_OUT_MESSAGE, type LogoutPage, type LogoutViewOptions, logoutView } from './logout.js';
 export {
   type PasswordChangePage,
@@ -27,6 +28,14 @@ export {
   type SetPasswordPage,
 } from './password-reset-confirm.js';
 export {
+  apiReauthenticateView,
+  REAUTH_REQUIRED_CODE,
+  REAUTHENTICATE_URL,
+  type ReauthenticatePage,
+  reauthenticateView,
+  reauthRequired,
+} from './reauthenticate.js';
+export {
   loginRequired,
   loginUrlFor,
   permissionRequired,
@@ -36,6 +45,8 @@ export {
   userPassesTest,
 } from './redirects.js';
 export {
+  type DeviceEntry,
+  forgetDeviceView,
   listSessions,
   logoutOthersView,
   revokeSessionView,

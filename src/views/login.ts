@@ -116,6 +116,7 @@ export async function loginView<User extends AuthUser>(
       : null;
   if (user === null) return page(ctx, options, { next, username, error: INVALID_LOGIN });
   await gate.succeeded();
-  await login(ctx, user);
+  // The "remember me" checkbox (an HTML checkbox posts "on" when ticked and nothing otherwise).
+  await login(ctx, user, { remember: form?.get('remember') === 'on' });
   return redirect(next ?? ctx.settings.LOGIN_REDIRECT_URL);
 }

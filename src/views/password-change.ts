@@ -1,5 +1,6 @@
 /**
- * @module The password change view (Django's PasswordChangeView): login required, the old password
+ * @module The password change view (Django's PasswordChangeView): a fresh login required (see
+ * `reauthenticate.ts`), the old password
  * checked, the new one validated twice; success keeps this session (new key) and ends every other
  * session of the user (INVARIANTS 5).
  */
@@ -9,6 +10,7 @@ import { passwordProblems, userAttributes } from '../auth/users/password-rules.j
 import type { RequestContext } from '../http/context.js';
 import { html, methodNotAllowed } from './html.js';
 import { MAX_PASSWORD_LENGTH } from './login.js';
+import { reauthRequired } from './reauthenticate.js';
 import { loginRequired, redirect } from './redirects.js';
 
 /** What the password change template receives. */
@@ -57,6 +59,9 @@ export async function passwordChangeView<User extends AuthUser>(
 ): Promise<Response> {
   const denied = await loginRequired(ctx);
   if (denied) return denied;
+  // A sensitive action: only within REAUTH_MAX_AGE of a password login (never a remembered session).
+  const stale = await reauthRequired(ctx);
+  if (stale) return stale;
   const user = (await ctx.user()) as User;
   const { request } = ctx;
   const render = async (errors: readonly string[]): Promise<Response> =>

@@ -38,7 +38,8 @@ describe('security headers on every kind of response', () => {
     seen.push(['page', await browser.get('/'), 200]);
     seen.push(['login redirect', await browser.get('/dashboard/'), 302]);
     seen.push(['stylesheet', await browser.get('/static/style.css'), 200]);
-    seen.push(['404', await browser.get('/no/such/page/'), 404]);
+    // A public prefix: other unknown paths send anonymous visitors to log in (login required by default).
+    seen.push(['404', await browser.get('/static/no-such-file.css'), 404]);
     seen.push([
       '403 CSRF',
       await browser.post('/accounts/login/', { form: { username: 'a', password: 'b' } }),
@@ -107,7 +108,7 @@ describe('security headers on every kind of response', () => {
       ['/', 200],
       ['/dashboard/', 302],
       ['/api/me/', 401],
-      ['/nope/', 404],
+      ['/static/nope.css', 404],
     ] as const) {
       const response = await browser.get(path);
       expect(response.status).toBe(status);

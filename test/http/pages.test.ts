@@ -87,8 +87,13 @@ describe('home and cart', () => {
     expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   });
 
-  test('unknown pages are 404', async () => {
-    expect((await t.browser().get('/nope/')).status).toBe(404);
+  test('unknown pages are 404 once logged in; anonymous visitors are sent to log in first', async () => {
+    // Login required by default: an anonymous visitor is not told which routes exist.
+    expect((await t.browser().get('/nope/')).headers.get('location')).toBe('/accounts/login/?next=/nope/');
+    expect((await t.browser().get('/static/nope.css')).status).toBe(404);
+    const browser = t.browser();
+    await browser.login('alice', 'correct horse battery');
+    expect((await browser.get('/nope/')).status).toBe(404);
   });
 });
 

@@ -149,7 +149,7 @@ describe('log out everywhere', () => {
     const alice = await t.runtime.users.getByUsername('alice');
     const token = await t.runtime.tokens.create(alice?.id as string);
     const revoked = await logoutAll(t.runtime.latchkey, alice as NonNullable<typeof alice>);
-    expect(revoked).toEqual({ sessions: 3, tokens: 1 });
+    expect(revoked).toEqual({ sessions: 3, tokens: 1, remembered: 0 });
     for (const d of devices) expect((await d.get('/dashboard/')).status).toBe(302);
     expect((await bob.get('/dashboard/')).status).toBe(200);
     const me = await t.browser().get('/api/me/', { headers: { authorization: `Token ${token}` } });

@@ -26,7 +26,7 @@ import { createManualClock, type ManualClock } from '../../src/core/clock.js';
 import { createMemoryLogger, type MemoryLogger } from '../../src/core/logger.js';
 import { defineSettings, type Settings } from '../../src/core/settings.js';
 import { type RedisSettings, redisSettingsFromEnv } from '../../src/stores/redis-settings.js';
-import { Browser } from './browser.js';
+import { Browser, type StoredCookie } from './browser.js';
 import { createTestDatabase, type TestDialect } from './databases.js';
 import { connectTestRedis, deleteKeysWithPrefix, TEST_REDIS_URL, uniquePrefix } from './redis.js';
 
@@ -69,8 +69,8 @@ export interface TestApp {
   readonly settings: Settings;
   /** The database's URL, for a second client such as the CLI (`DATABASE_URL`). */
   readonly databaseUrl: string;
-  /** A new browser with an empty cookie jar. */
-  browser(options?: { origin?: string }): Browser;
+  /** A new browser with an empty cookie jar (or `jar`, shared with another client). */
+  browser(options?: { origin?: string; jar?: Map<string, StoredCookie> }): Browser;
   /** Creates a user with a password (hashed with the fast hasher). */
   createUser(
     username: string,

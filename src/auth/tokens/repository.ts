@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../../core/clock.js';
-import { StoreUnavailableError } from '../../core/errors.js';
+import { failClosed } from '../../core/errors.js';
 import type { Database } from '../../db/schema.js';
 import { randomString } from '../../sessions/keys.js';
 import type { TokenSource } from '../types.js';
@@ -43,12 +43,8 @@ export class TokenRepository implements TokenSource {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async #run<T>(action: string, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw new StoreUnavailableError(`Token store unavailable: could not ${action}`, { cause: error });
-    }
+  #run<T>(action: string, run: () => Promise<T>): Promise<T> {
+    return failClosed(`Token store unavailable: could not ${action}`, run);
   }
 
   async create(userId: string, options: { readonly name?: string } = {}): Promise<string> {

@@ -9,6 +9,7 @@ import * as m0003 from './0003_audit.js';
 import * as m0004 from './0004_tokens.js';
 import * as m0005 from './0005_session_revocation.js';
 import * as m0006 from './0006_instance.js';
+import * as m0007 from './0007_remember_tokens.js';
 
 /** Every migration, by name; Kysely applies them in name order. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -18,4 +19,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_tokens': m0004,
   '0005_session_revocation': m0005,
   '0006_instance': m0006,
+  '0007_remember_tokens': m0007,
 };
