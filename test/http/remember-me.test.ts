@@ -371,7 +371,12 @@ describe('what ends remember-me tokens', () => {
     for (const c of [laptop.cookie('remember_token'), phone.cookie('remember_token')] as string[]) {
       expect(html).not.toContain(c.split('.')[0]);
     }
-    const phoneRow = /data-device="([0-9a-f]{32})"><td>Phone Browser\/2.0/.exec(html)?.[1];
+    // Each row names its device in a span whose title is the raw User-Agent.
+    const phoneRow =
+      /data-device="([0-9a-f]{32})"[^>]*><div><span class="device" title="Phone Browser\/2.0"/.exec(
+        html,
+      )?.[1];
+    expect(phoneRow).toBeDefined();
     const forget = await laptop.submit('/accounts/sessions/', '/accounts/sessions/forget/', {
       device: phoneRow as string,
     });
