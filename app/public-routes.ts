@@ -12,6 +12,8 @@ export const PUBLIC_ROUTES: Readonly<Record<string, RouteOptions>> = {
   '/': open,
   // The login page needs its stylesheet before anyone is logged in.
   '/static/*': open,
+  // What browsers ask for without a <link rel=icon>, before anyone is logged in.
+  '/favicon.ico': open,
   '/accounts/login/': open,
   // Logging out must always work, also for a session that already ended (Django marks LogoutView).
   '/accounts/logout/': open,

@@ -37,12 +37,15 @@ describe('issue 15 item 7: pages that look finished', () => {
   });
 
   test("error pages use the app's frame, with a heading a person understands; API errors stay JSON", async () => {
-    const page = await t.browser().get('/no/such/page/');
+    // Logged in: an anonymous visitor is sent to the login page instead (login required by default).
+    const browser = t.browser();
+    await browser.login('alice', 'correct horse battery');
+    const page = await browser.get('/no/such/page/');
     expect(page.status).toBe(404);
     const html = await page.text();
     expect(html).toContain('<title>Page not found · Latchkey</title>');
     expect(html).toContain('<a href="/">Back to the home page</a>');
-    const api = await t.browser().get('/api/no/such/');
+    const api = await browser.get('/api/no/such/');
     expect(await api.json()).toEqual({ error: 'Not found.' });
   });
 });

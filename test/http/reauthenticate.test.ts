@@ -187,7 +187,7 @@ describe('API token creation', () => {
 describe('ending other sessions', () => {
   async function otherSessionId(browser: Browser): Promise<string> {
     const html = await (await browser.get('/accounts/sessions/')).text();
-    const rows = [...html.matchAll(/<tr data-session="([0-9a-f]+)">(.*?)<\/tr>/gs)];
+    const rows = [...html.matchAll(/<li[^>]*data-session="([0-9a-f]+)"[^>]*>(.*?)<\/li>/gs)];
     const other = rows.find((row) => !(row[2] as string).includes('This session'));
     return other?.[1] as string;
   }
@@ -213,7 +213,7 @@ describe('ending other sessions', () => {
 
     goStale();
     const html = await (await laptop.get('/accounts/sessions/')).text();
-    const mine = /<tr data-session="([0-9a-f]+)">(?:(?!<\/tr>).)*This session/s.exec(html)?.[1] as string;
+    const mine = /<li[^>]*data-session="([0-9a-f]+)"[^>]*>(?:(?!<\/li>).)*This session/s.exec(html)?.[1] as string;
     const logout = await laptop.submit('/accounts/sessions/', '/accounts/sessions/revoke/', {
       session: mine,
     });

@@ -38,7 +38,6 @@ export const PAGE_ROUTES: readonly PageRoute[] = [
   { name: 'login', path: '/accounts/login/', viewer: 'anonymous' },
   { name: 'login-failed', path: '/accounts/login/', viewer: 'anonymous', setup: failLogin },
   { name: 'cart', path: '/cart/', viewer: 'anonymous' },
-  { name: 'not-found', path: '/no/such/page/', viewer: 'anonymous', status: 404 },
   { name: 'password-reset', path: '/accounts/password_reset/', viewer: 'anonymous' },
   { name: 'password-reset-sent', path: '/accounts/password_reset/done/', viewer: 'anonymous' },
   { name: 'password-reset-invalid-link', path: '/accounts/reset/MQ/bad-token/', viewer: 'anonymous' },
@@ -49,4 +48,7 @@ export const PAGE_ROUTES: readonly PageRoute[] = [
   { name: 'logout-confirm', path: '/accounts/logout/', viewer: 'user' },
   { name: 'password-change', path: '/accounts/password_change/', viewer: 'user' },
   { name: 'password-change-done', path: '/accounts/password_change/done/', viewer: 'user' },
+  { name: 'reauthenticate', path: '/accounts/reauthenticate/', viewer: 'user' },
+  // Logged in: an anonymous visitor is sent to the login page (login required by default).
+  { name: 'not-found', path: '/no/such/page/', viewer: 'user', status: 404 },
 ];

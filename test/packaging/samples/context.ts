@@ -4,7 +4,7 @@
  * each fragment type-checks on its own against the built package (issue 15 item 1). Excluded from
  * the repository's tsconfig: it imports `latchkey`, which resolves to `dist/` only once built.
  */
-import type { Clock, Latchkey, SessionStore } from 'latchkey';
+import type { Clock, Latchkey, LatchkeyConfig, SessionStore } from 'latchkey';
 import type { User as UserModel } from 'latchkey/users';
 import type { LoginViewOptions, LogoutViewOptions } from 'latchkey/views';
 
@@ -12,6 +12,8 @@ declare global {
   /** The instance "every example below starts from" (docs/frameworks.md). */
   const latchkey: Latchkey<UserModel>;
   type User = UserModel;
+  /** A reader's `createLatchkey` options (settings, store, users), as in the quick start. */
+  const config: LatchkeyConfig<UserModel>;
   const renderLogin: LoginViewOptions<UserModel>['render'];
   const renderConfirm: LogoutViewOptions<UserModel>['renderConfirm'];
   const renderLoggedOut: LogoutViewOptions<UserModel>['renderLoggedOut'];
