@@ -213,7 +213,9 @@ describe('ending other sessions', () => {
 
     goStale();
     const html = await (await laptop.get('/accounts/sessions/')).text();
-    const mine = /<li[^>]*data-session="([0-9a-f]+)"[^>]*>(?:(?!<\/li>).)*This session/s.exec(html)?.[1] as string;
+    const mine = /<li[^>]*data-session="([0-9a-f]+)"[^>]*>(?:(?!<\/li>).)*This session/s.exec(
+      html,
+    )?.[1] as string;
     const logout = await laptop.submit('/accounts/sessions/', '/accounts/sessions/revoke/', {
       session: mine,
     });
