@@ -229,6 +229,6 @@ describe.runIf(available)('Redis Cluster', () => {
       // The replica had her session: once it is promoted she is still logged in.
       expect(status).toBe(200);
       expect((await app.browser().login('alice', PASSWORD)).status).toBe(302);
-    }, 60_000);
+    }, 90_000);
   });
 });

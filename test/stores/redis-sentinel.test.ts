@@ -105,6 +105,6 @@ describe.runIf(available)('Redis Sentinel', () => {
       // The replica had her session (her login waited for nothing, but the replica was in sync).
       expect(status).toBe(200);
       expect(await currentPrimary()).not.toBe(primary);
-    }, 60_000);
+    }, 90_000);
   });
 });
