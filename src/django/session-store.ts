@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import { type Clock, systemClock } from '../core/clock.js';
-import { CreateError, LatchkeyError, StoreUnavailableError, UpdateError } from '../core/errors.js';
+import { CreateError, UpdateError } from '../core/errors.js';
 import { type DialectName, dialectOf } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type {
@@ -16,7 +16,7 @@ import type {
   SessionStore,
   StoredSession,
 } from '../sessions/store.js';
-import { isDuplicateKeyError } from '../stores/sql.js';
+import { isDuplicateKeyError, runStoreOperation } from '../stores/sql.js';
 import {
   asDjangoDatabase,
   type DjangoDatabase,
@@ -67,16 +67,6 @@ export class DjangoSessionStore implements SessionStore {
     this.#clock = options.clock ?? systemClock;
   }
 
-  async #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof LatchkeyError) throw error;
-      // INVARIANTS 9: the operation is named, never the session key.
-      throw new StoreUnavailableError(`Session store unavailable: could not ${operation}`, { cause: error });
-    }
-  }
-
   #now(): Date | string {
     return toDjangoDateTime(this.#dialect, this.#clock.now());
   }
@@ -100,12 +90,12 @@ export class DjangoSessionStore implements SessionStore {
   }
 
   async load(key: string): Promise<SessionRecord | null> {
-    const row = await this.#run('load a session', () => this.#live(key).executeTakeFirst());
+    const row = await runStoreOperation('load a session', () => this.#live(key).executeTakeFirst());
     return row === undefined ? null : this.#toRecord(row);
   }
 
   async exists(key: string): Promise<boolean> {
-    const row = await this.#run('check a session', () =>
+    const row = await runStoreOperation('check a session', () =>
       this.#db
         .selectFrom('django_session')
         .select('session_key')
@@ -118,7 +108,7 @@ export class DjangoSessionStore implements SessionStore {
 
   async create(key: string, record: SessionRecord): Promise<void> {
     const expireDate = this.#expireDate(record);
-    await this.#run('create a session', () =>
+    await runStoreOperation('create a session', () =>
       this.#db.transaction().execute(async (trx) => {
         // An expired row is absent to every reader (Django's too), so it may be replaced.
         await trx
@@ -142,7 +132,7 @@ export class DjangoSessionStore implements SessionStore {
 
   async save(key: string, record: SessionRecord): Promise<void> {
     const expireDate = this.#expireDate(record);
-    await this.#run('save a session', () =>
+    await runStoreOperation('save a session', () =>
       this.#db.transaction().execute(async (trx) => {
         const result = await trx
           .updateTable('django_session')
@@ -163,7 +153,7 @@ export class DjangoSessionStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#run('delete a session', () =>
+    await runStoreOperation('delete a session', () =>
       this.#db.transaction().execute(async (trx) => {
         await trx.deleteFrom('django_session').where('session_key', '=', key).execute();
         await trx.deleteFrom(SESSION_INDEX_TABLE).where('session_key', '=', key).execute();
@@ -173,7 +163,7 @@ export class DjangoSessionStore implements SessionStore {
 
   /** Deletes expired rows (Django's `clearsessions`) and the index rows left without a session. */
   async clearExpired(): Promise<number> {
-    return this.#run('clear expired sessions', async () => {
+    return runStoreOperation('clear expired sessions', async () => {
       const result = await this.#db
         .deleteFrom('django_session')
         .where('expire_date', '<=', this.#now())
@@ -195,7 +185,7 @@ export class DjangoSessionStore implements SessionStore {
   }
 
   async listUserSessions(userId: string): Promise<StoredSession[]> {
-    return this.#run('list user sessions', async () => {
+    return runStoreOperation('list user sessions', async () => {
       await catchUpIndex(this.#db, this.#codec, this.#clock);
       const rows = await this.#live().where('i.user_id', '=', userId).execute();
       return rows.map((row) => ({ key: row.session_key, record: this.#toRecord(row) }));
@@ -207,7 +197,7 @@ export class DjangoSessionStore implements SessionStore {
    * catch-up still finds sessions of this user (a login on Django during the first round).
    */
   async deleteUserSessions(userId: string, options?: DeleteUserSessionsOptions): Promise<number> {
-    return this.#run('delete user sessions', async () => {
+    return runStoreOperation('delete user sessions', async () => {
       let deleted = 0;
       for (let round = 0; round < MAX_DELETE_ROUNDS; round++) {
         const found = await catchUpIndex(this.#db, this.#codec, this.#clock);

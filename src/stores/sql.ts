@@ -51,9 +51,21 @@ export function isDuplicateKeyError(error: unknown): boolean {
   );
 }
 
-function unavailable(operation: string, cause: unknown): StoreUnavailableError {
-  // INVARIANTS 9 and 10: name the operation, never the session key; keep the driver's error.
-  return new StoreUnavailableError(`Session store unavailable: could not ${operation}`, { cause });
+/**
+ * Runs one SQL store operation; a driver failure becomes a `StoreUnavailableError` (a 503), while
+ * the store protocol's own errors (`CreateError`, `UpdateError`) pass through. Shared by the SQL
+ * stores (Latchkey's table and Django's `django_session`).
+ * @example
+ * const row = await runStoreOperation('load a session', () => query.executeTakeFirst());
+ */
+export async function runStoreOperation<T>(operation: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof LatchkeyError) throw error;
+    // INVARIANTS 9 and 10: name the operation, never the session key; keep the driver's error.
+    throw new StoreUnavailableError(`Session store unavailable: could not ${operation}`, { cause: error });
+  }
 }
 
 function toRow(key: string, record: SessionRecord): Insertable<SessionTable> {
@@ -86,18 +98,9 @@ export class KyselySessionStore implements SessionStore {
     this.#destroyOnClose = options.destroyOnClose ?? false;
   }
 
-  async #run<T>(operation: string, work: () => Promise<T>): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (error instanceof LatchkeyError) throw error;
-      throw unavailable(operation, error);
-    }
-  }
-
   async load(key: string): Promise<SessionRecord | null> {
     const now = this.#clock.now();
-    const row = await this.#run('load a session', () =>
+    const row = await runStoreOperation('load a session', () =>
       this.#db
         .selectFrom(TABLE)
         .select(['session_data', 'expire_date', 'user_id'])
@@ -110,7 +113,7 @@ export class KyselySessionStore implements SessionStore {
 
   async exists(key: string): Promise<boolean> {
     const now = this.#clock.now();
-    const row = await this.#run('check a session', () =>
+    const row = await runStoreOperation('check a session', () =>
       this.#db
         .selectFrom(TABLE)
         .select('session_key')
@@ -127,7 +130,7 @@ export class KyselySessionStore implements SessionStore {
     // The key is taken. An expired row is absent to every reader, so it may be replaced: delete it
     // only while it is still expired (a live row is never touched), then retry once.
     const now = this.#clock.now();
-    const removed = await this.#run('create a session', () =>
+    const removed = await runStoreOperation('create a session', () =>
       this.#db
         .deleteFrom(TABLE)
         .where('session_key', '=', key)
@@ -139,13 +142,15 @@ export class KyselySessionStore implements SessionStore {
 
   /** Inserts `row`; `false` when its key is taken. The primary key makes this atomic on every dialect. */
   async #insert(row: Insertable<SessionTable>): Promise<boolean> {
-    try {
-      await this.#db.insertInto(TABLE).values(row).execute();
-      return true;
-    } catch (error) {
-      if (isDuplicateKeyError(error)) return false;
-      throw unavailable('create a session', error);
-    }
+    return runStoreOperation('create a session', async () => {
+      try {
+        await this.#db.insertInto(TABLE).values(row).execute();
+        return true;
+      } catch (error) {
+        if (isDuplicateKeyError(error)) return false;
+        throw error;
+      }
+    });
   }
 
   async save(key: string, record: SessionRecord): Promise<void> {
@@ -154,7 +159,7 @@ export class KyselySessionStore implements SessionStore {
     // INVARIANTS 1: update only a live row, never insert, so a save racing a logout cannot resurrect
     // the session (Django's `save(must_create=False)` raising UpdateError). On MySQL this relies on
     // mysql2's default FOUND_ROWS flag, so an UPDATE that changes nothing still counts its row.
-    const result = await this.#run('save a session', () =>
+    const result = await runStoreOperation('save a session', () =>
       this.#db
         .updateTable(TABLE)
         .set({ session_data, expire_date, user_id })
@@ -166,7 +171,7 @@ export class KyselySessionStore implements SessionStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.#run('delete a session', () =>
+    await runStoreOperation('delete a session', () =>
       this.#db.deleteFrom(TABLE).where('session_key', '=', key).execute(),
     );
   }
@@ -185,7 +190,7 @@ export class KyselySessionStore implements SessionStore {
     let deleted = 0;
     let keys: string[];
     do {
-      const rows = await this.#run('clear expired sessions', () =>
+      const rows = await runStoreOperation('clear expired sessions', () =>
         this.#db
           .selectFrom(TABLE)
           .select('session_key')
@@ -196,7 +201,7 @@ export class KyselySessionStore implements SessionStore {
       keys = rows.map((r) => r.session_key);
       if (keys.length === 0) break;
       // Expiry is checked again: a concurrent `create` may have replaced one of these rows with a live one.
-      const result = await this.#run('clear expired sessions', () =>
+      const result = await runStoreOperation('clear expired sessions', () =>
         this.#db
           .deleteFrom(TABLE)
           .where('session_key', 'in', keys)
@@ -211,7 +216,7 @@ export class KyselySessionStore implements SessionStore {
 
   async listUserSessions(userId: string): Promise<StoredSession[]> {
     const now = this.#clock.now();
-    const rows = await this.#run('list user sessions', () =>
+    const rows = await runStoreOperation('list user sessions', () =>
       this.#db
         .selectFrom(TABLE)
         .select(['session_key', 'session_data', 'expire_date', 'user_id'])
@@ -232,13 +237,13 @@ export class KyselySessionStore implements SessionStore {
     };
     // Only live sessions are counted (expired ones were already logged out), but the expired rows go
     // too, so a clock stepped back cannot revive one that "log out everywhere" left (INVARIANTS 13).
-    const live = await this.#run('delete user sessions', () => remove('>'));
-    await this.#run('delete user sessions', () => remove('<='));
+    const live = await runStoreOperation('delete user sessions', () => remove('>'));
+    await runStoreOperation('delete user sessions', () => remove('<='));
     return Number(live.numDeletedRows);
   }
 
   async close(): Promise<void> {
-    if (this.#destroyOnClose) await this.#run('close the database', () => this.#db.destroy());
+    if (this.#destroyOnClose) await runStoreOperation('close the database', () => this.#db.destroy());
   }
 }
 
