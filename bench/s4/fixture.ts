@@ -29,10 +29,12 @@ export function fixtureCodec(): SessionCodec {
 
 /**
  * The 32-character key of session `index` of user `user` (`[a-z0-9]`, like a generated key; the
- * target's keys carry a round number so re-creating them between trials gives new ones).
+ * target's keys carry a round number so re-creating them between trials gives new ones). `tag` is
+ * the store's `userKeyTag(user)` where it has one (Redis keeps a user's sessions in one slot and
+ * refuses a logged-in record under another key, as login never makes one).
  */
-export function sessionKey(user: number, index: number, round = 0): string {
-  return `${user.toString(36)}x${index.toString(36)}x${round.toString(36)}`.padEnd(32, '0');
+export function sessionKey(user: number, index: number, round = 0, tag = ''): string {
+  return `${tag}${user.toString(36)}x${index.toString(36)}x${round.toString(36)}`.padEnd(32, '0');
 }
 
 /** The signed payload of one user's sessions: user id, auth hash and backend, as Django keeps them. */

@@ -55,7 +55,11 @@ async function loadThroughStore(store: SessionStore, total: number): Promise<voi
   forEachSession(total, (user, index) => jobs.push([user, index]));
   for (const [user, index] of jobs) {
     pending.push(
-      store.create(sessionKey(user, index), { data: payload(user), expiresAt, userId: String(user) }),
+      store.create(sessionKey(user, index, 0, store.userKeyTag?.(String(user))), {
+        data: payload(user),
+        expiresAt,
+        userId: String(user),
+      }),
     );
     if (pending.length >= IN_FLIGHT) {
       await Promise.all(pending);
@@ -204,7 +208,10 @@ export async function measureLatchkeyStore(
         userId: TARGET_USER,
       };
       for (let index = 0; index < SESSIONS_PER_USER; index++) {
-        await store.create(sessionKey(Number(TARGET_USER), index, trial), record);
+        await store.create(
+          sessionKey(Number(TARGET_USER), index, trial, store.userKeyTag?.(TARGET_USER)),
+          record,
+        );
       }
     }
     const run = await timed(() => store.deleteUserSessions(TARGET_USER));
