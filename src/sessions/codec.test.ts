@@ -33,6 +33,22 @@ describe('createSignedCodec', () => {
     expect(codec.encode({ a: 1 }).startsWith('.')).toBe(false);
   });
 
+  test('a payload decoded again gives a fresh copy, and a tampered copy of it is still refused', () => {
+    const logger = createMemoryLogger();
+    const codec = createSignedCodec({ secret: SECRET, clock, logger });
+    const payload = codec.encode({ _auth_user_id: '7', cart: ['apple'] });
+    const first = codec.decode(payload) as { cart: string[] };
+    first.cart.push('pear');
+    expect(codec.decode(payload)).toEqual({ _auth_user_id: '7', cart: ['apple'] });
+    const [value = '', stamp = '', signature = ''] = payload.split(':');
+    const flipped = `${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
+    expect(codec.decode(`${value}:${stamp}:${flipped}`)).toBeNull();
+    expect(codec.decode(`${payload} `)).toBeNull();
+    // Another secret (a process after rotation) does not trust what this one verified.
+    const other = createSignedCodec({ secret: `${SECRET}-other`, clock, logger: silentLogger });
+    expect(other.decode(payload)).toBeNull();
+  });
+
   test('a tampered payload decodes as null and logs security.session_corrupted without the payload', () => {
     const logger = createMemoryLogger();
     const codec = createSignedCodec({ secret: SECRET, clock, logger });
