@@ -2,7 +2,7 @@
  * @module The reference app's routes (../shared/CONTRACT.md): Hono for routing, Latchkey's
  * framework-neutral views for everything that touches authentication.
  */
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { type LatchkeyEnv, latchkeyMiddleware } from '../src/adapters/hono.js';
 import type { User } from '../src/auth/users/user.js';
@@ -26,6 +26,7 @@ import {
   sessionsView,
 } from '../src/views/sessions.js';
 import { createTokenView } from '../src/views/tokens.js';
+import type { CspVariables } from './csp.js';
 import { securityHeaders } from './security-headers.js';
 import { favicon, localTimeScript, stylesheet } from './static.js';
 import { Layout } from './templates/layout.js';
@@ -50,13 +51,17 @@ import {
 } from './templates/password-reset.js';
 
 type Ctx = RequestContext<User>;
+/** The app's Hono environment: Latchkey's request context and the response's CSP nonce. */
+type AppEnv = { Variables: LatchkeyEnv<User>['Variables'] & CspVariables };
+type C = Context<AppEnv>;
 
 /** Session data key of the cart: extra session data that logout must clear. */
 export const CART_KEY = 'cart';
 const MAX_CART_ITEMS = 50;
 
 /** Renders a whole page: the frame (user, logout button, messages shown once) around `body`. */
-async function renderPage(ctx: Ctx, title: string, body: JSX.Element): Promise<string> {
+async function renderPage(c: C, title: string, body: JSX.Element): Promise<string> {
+  const ctx = c.get('latchkey');
   const user = await ctx.user();
   const messages = (await ctx.messages.consume()).map((m) => ({ tags: m.tags, text: m.text }));
   const frame = {
@@ -64,13 +69,14 @@ async function renderPage(ctx: Ctx, title: string, body: JSX.Element): Promise<s
     username: user?.username ?? null,
     csrfToken: user === null ? null : ctx.csrf.getToken(),
     messages,
+    nonce: c.get('cspNonce'),
   };
   return `<!doctype html>${await (<Layout frame={frame}>{body}</Layout>).toString()}`;
 }
 
 /** A page that only shows `body`, never cached (it may follow a private step). */
-async function plainPage(ctx: Ctx, title: string, body: JSX.Element): Promise<Response> {
-  return html(await renderPage(ctx, title, body), { cache: 'never' });
+async function plainPage(c: C, title: string, body: JSX.Element): Promise<Response> {
+  return html(await renderPage(c, title, body), { cache: 'never' });
 }
 
 function serializeUser(user: User): Record<string, unknown> {
@@ -92,7 +98,7 @@ export function createApp(
   } = {},
 ) {
   const outbox = options.outbox ?? new Outbox(createMailer(latchkey.settings), latchkey.logger);
-  const app = new Hono<LatchkeyEnv<User>>();
+  const app = new Hono<AppEnv>();
   const now = (): Date => new Date(latchkey.clock.now());
   app.use(securityHeaders());
   app.use(latchkeyMiddleware(latchkey, options.clientIp ? { clientIp: options.clientIp } : {}));
@@ -107,12 +113,12 @@ export function createApp(
   app.get('/', async (c) => {
     const ctx = c.get('latchkey');
     const user = await ctx.user();
-    return html(await renderPage(ctx, 'Home', <Home username={user?.username ?? null} />));
+    return html(await renderPage(c, 'Home', <Home username={user?.username ?? null} />));
   });
 
   app.all('/accounts/login/', (c) =>
     loginView(c.get('latchkey'), {
-      render: (ctx, page) => renderPage(ctx, 'Log in', <LoginForm {...page} />),
+      render: (_, page) => renderPage(c, 'Log in', <LoginForm {...page} />),
     }),
   );
 
@@ -120,9 +126,9 @@ export function createApp(
     logoutView(c.get('latchkey'), {
       renderConfirm: async (ctx, page) => {
         const username = (await ctx.user())?.username ?? null;
-        return renderPage(ctx, 'Log out?', <LogoutConfirm {...page} username={username} />);
+        return renderPage(c, 'Log out?', <LogoutConfirm {...page} username={username} />);
       },
-      renderLoggedOut: (ctx) => renderPage(ctx, 'Logged out', <LoggedOut />),
+      renderLoggedOut: () => renderPage(c, 'Logged out', <LoggedOut />),
     }),
   );
 
@@ -132,13 +138,13 @@ export function createApp(
     if (denied) return denied;
     const user = (await ctx.user()) as User;
     const body = <Dashboard username={user.username} lastLogin={user.lastLogin} now={now()} />;
-    return html(await renderPage(ctx, 'Dashboard', body), { cache: 'never' });
+    return html(await renderPage(c, 'Dashboard', body), { cache: 'never' });
   });
 
   app.get('/cart/', async (c) => {
     const ctx = c.get('latchkey');
     const items = ((await ctx.session.get(CART_KEY)) as string[] | undefined) ?? [];
-    return html(await renderPage(ctx, 'Cart', <Cart items={items} csrfToken={ctx.csrf.getToken()} />), {
+    return html(await renderPage(c, 'Cart', <Cart items={items} csrfToken={ctx.csrf.getToken()} />), {
       cache: 'never',
     });
   });
@@ -154,7 +160,7 @@ export function createApp(
 
   app.all('/accounts/password_change/', (c) =>
     passwordChangeView(c.get('latchkey'), {
-      render: (ctx, page) => renderPage(ctx, 'Password change', <PasswordChangeForm {...page} />),
+      render: (_, page) => renderPage(c, 'Password change', <PasswordChangeForm {...page} />),
       successUrl: '/accounts/password_change/done/',
     }),
   );
@@ -163,36 +169,34 @@ export function createApp(
     const ctx = c.get('latchkey');
     const denied = await loginRequired(ctx);
     if (denied) return denied;
-    return html(await renderPage(ctx, 'Password changed', <PasswordChangeDone />), { cache: 'never' });
+    return html(await renderPage(c, 'Password changed', <PasswordChangeDone />), { cache: 'never' });
   });
 
   app.all('/accounts/password_reset/', (c) =>
     passwordResetView(c.get('latchkey'), {
-      render: (ctx, page) => renderPage(ctx, 'Password reset', <PasswordResetForm {...page} />),
+      render: (_, page) => renderPage(c, 'Password reset', <PasswordResetForm {...page} />),
       outbox,
       doneUrl: '/accounts/password_reset/done/',
     }),
   );
   app.get('/accounts/password_reset/done/', (c) =>
-    plainPage(c.get('latchkey'), 'Password reset sent', <PasswordResetDone />),
+    plainPage(c, 'Password reset sent', <PasswordResetDone />),
   );
   app.all('/accounts/reset/:uidb64/:token/', (c) =>
     passwordResetConfirmView(c.get('latchkey'), {
       uidb64: c.req.param('uidb64'),
       token: c.req.param('token'),
-      render: (ctx, page) => renderPage(ctx, 'Enter new password', <SetPasswordForm {...page} />),
-      renderInvalid: (ctx, page) =>
-        renderPage(ctx, 'Password reset unsuccessful', <InvalidResetLink {...page} />),
+      render: (_, page) => renderPage(c, 'Enter new password', <SetPasswordForm {...page} />),
+      renderInvalid: (_, page) =>
+        renderPage(c, 'Password reset unsuccessful', <InvalidResetLink {...page} />),
       completeUrl: '/accounts/reset/done/',
     }),
   );
-  app.get('/accounts/reset/done/', (c) =>
-    plainPage(c.get('latchkey'), 'Password reset complete', <PasswordResetComplete />),
-  );
+  app.get('/accounts/reset/done/', (c) => plainPage(c, 'Password reset complete', <PasswordResetComplete />));
 
   app.get('/accounts/sessions/', (c) =>
     sessionsView(c.get('latchkey'), {
-      render: (ctx, page) => renderPage(ctx, 'Your sessions', <Sessions {...page} now={now()} />),
+      render: (_, page) => renderPage(c, 'Your sessions', <Sessions {...page} now={now()} />),
     }),
   );
   app.all('/accounts/sessions/revoke/', (c) =>
@@ -206,7 +210,7 @@ export function createApp(
   );
   app.all('/accounts/reauthenticate/', (c) =>
     reauthenticateView(c.get('latchkey'), {
-      render: (ctx, page) => renderPage(ctx, 'Confirm your password', <ReauthenticateForm {...page} />),
+      render: (_, page) => renderPage(c, 'Confirm your password', <ReauthenticateForm {...page} />),
     }),
   );
 

@@ -5,7 +5,7 @@
  * Headers Project.
  */
 import type { MiddlewareHandler } from 'hono';
-import { contentSecurityPolicy, newNonce, withNonce } from './csp.js';
+import { type CspVariables, contentSecurityPolicy, newNonce } from './csp.js';
 
 /**
  * One year, subdomains included (OWASP HTTP Strict Transport Security Cheat Sheet): with
@@ -22,17 +22,18 @@ const always: Readonly<Record<string, string>> = {
 };
 
 /**
- * Sets the headers unless a route already set them. The request runs inside a nonce scope
- * (`withNonce`), so every page rendered for it carries the nonce its policy names. HSTS only on
+ * Sets the headers unless a route already set them. The nonce the policy names is
+ * `c.get('cspNonce')`, for the page renderer to put in the page's frame. HSTS only on
  * HTTPS responses: RFC 6797 7.2 forbids it over plain HTTP, where an attacker could strip or forge
  * it anyway.
  * @example
  * app.use(securityHeaders());
  */
-export function securityHeaders(): MiddlewareHandler {
+export function securityHeaders(): MiddlewareHandler<{ Variables: CspVariables }> {
   return async (c, next) => {
     const nonce = newNonce();
-    await withNonce(nonce, next);
+    c.set('cspNonce', nonce);
+    await next();
     const headers = c.res.headers;
     if (!headers.has('Content-Security-Policy'))
       headers.set('Content-Security-Policy', contentSecurityPolicy(nonce));

@@ -30,7 +30,7 @@ function headingFor(status: number): string {
 export function renderErrorPage(request: HttpRequest, status: number, message: string): Response {
   const headers = { 'Cache-Control': 'no-store' };
   if (wantsJson(request)) return Response.json({ error: message }, { status, headers });
-  const frame = { title: headingFor(status), username: null, csrfToken: null, messages: [] };
+  const frame = { title: headingFor(status), username: null, csrfToken: null, messages: [], nonce: null };
   const page = (
     <Layout frame={frame}>
       <section class="card">

@@ -4,7 +4,6 @@
  * every page rendered through this layout passes the policy.
  */
 import type { Child, FC } from 'hono/jsx';
-import { cspNonce } from '../csp.js';
 
 /** One message to show once. */
 export interface ShownMessage {
@@ -19,6 +18,11 @@ export interface Frame {
   /** Needed for the logout button when someone is logged in. */
   readonly csrfToken: string | null;
   readonly messages: readonly ShownMessage[];
+  /**
+   * The response's CSP nonce, or `null` for a page sent without a policy naming one (error pages,
+   * the benchmark's peers): the local-time script is then left out, as the policy would refuse it.
+   */
+  readonly nonce: string | null;
 }
 
 /** The logout button: GET must never log out, so it is a form that POSTs with the CSRF token. */
@@ -36,8 +40,8 @@ export const Layout: FC<{ frame: Frame; children?: Child }> = ({ frame, children
       <meta name="viewport" content="width=device-width, initial-scale=1" />
       <title>{frame.title} · Latchkey</title>
       <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-      <link rel="stylesheet" href="/static/style.css" nonce={cspNonce()} />
-      <script src="/static/local-time.js" nonce={cspNonce()} defer />
+      <link rel="stylesheet" href="/static/style.css" nonce={frame.nonce ?? undefined} />
+      {frame.nonce !== null && <script src="/static/local-time.js" nonce={frame.nonce} defer />}
     </head>
     <body>
       <header>

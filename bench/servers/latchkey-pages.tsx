@@ -21,6 +21,7 @@ async function renderPage(ctx: Ctx, title: string, body: JSX.Element): Promise<s
     username: user?.username ?? null,
     csrfToken: user === null ? null : ctx.csrf.getToken(),
     messages,
+    nonce: null,
   };
   return `<!doctype html>${await (<Layout frame={frame}>{body}</Layout>).toString()}`;
 }
