@@ -32,12 +32,26 @@ export function relativeTime(date: Date, now: Date): string {
 }
 
 /**
+ * Formatted instants: a page shows the same few (a last login, the sessions' last activity) on
+ * every request, and `Intl.DateTimeFormat#format` costs a few microseconds each time.
+ */
+const utcTexts = new Map<number, string>();
+const UTC_TEXTS_MAX = 1024;
+
+/**
  * The short UTC form the page shows until the script shows the reader's local time.
  * @example
  * utcText(new Date('2026-12-04T13:07:00Z')); // '4 Dec 2026, 13:07 UTC'
  */
 export function utcText(date: Date): string {
-  return `${utc.format(date)} UTC`;
+  const ms = date.getTime();
+  let text = utcTexts.get(ms);
+  if (text === undefined) {
+    text = `${utc.format(date)} UTC`;
+    if (utcTexts.size >= UTC_TEXTS_MAX) utcTexts.clear();
+    utcTexts.set(ms, text);
+  }
+  return text;
 }
 
 /** "2 minutes ago" with the exact instant in `datetime` and the UTC date as its title. */
