@@ -2,7 +2,8 @@
  * @module The end of every request (Django's SessionMiddleware, CsrfViewMiddleware and
  * MessageMiddleware responses): messages first (they may fall back into the session), then the
  * session (save only when changed, INVARIANTS 12; cookie deleted when emptied), then the CSRF
- * cookie, then caching headers for private responses (INVARIANTS 8).
+ * cookie, then caching headers for private responses (INVARIANTS 8). What each step decides is
+ * gathered first and written into the response's headers in one pass at the end.
  */
 import { REMEMBER_COOKIE_NAME } from '../auth/remember/token.js';
 import type { AuthUser } from '../auth/types.js';
@@ -28,9 +29,19 @@ export function sessionCookieOptions<User extends AuthUser>(ctx: RequestContext<
   };
 }
 
+/**
+ * What committing adds to a response: cookies in the order they were decided, whether `Vary`
+ * gains `Cookie`, and whether a private page gets `Cache-Control`.
+ */
+interface HeaderChanges {
+  readonly cookies: string[];
+  varyCookie: boolean;
+  noStore: boolean;
+}
+
 async function commitMessages<User extends AuthUser>(
   ctx: RequestContext<User>,
-  headers: Headers,
+  changes: HeaderChanges,
 ): Promise<void> {
   // Never opened in this request: nothing was read or added, so there is nothing to store.
   const messages = ctx.openedMessages;
@@ -39,8 +50,7 @@ async function commitMessages<User extends AuthUser>(
   if (cookie === undefined) return;
   // Django's CookieStorage: path "/", the session cookie's domain, Secure, HttpOnly and SameSite.
   const options = messageCookieOptions(ctx.settings);
-  headers.append(
-    'Set-Cookie',
+  changes.cookies.push(
     cookie === null
       ? deleteCookieHeader(MESSAGES_COOKIE_NAME, options)
       : serializeCookie(MESSAGES_COOKIE_NAME, cookie, options),
@@ -50,15 +60,15 @@ async function commitMessages<User extends AuthUser>(
 async function commitSession<User extends AuthUser>(
   ctx: RequestContext<User>,
   status: number,
-  headers: Headers,
+  changes: HeaderChanges,
   cookieValue: SessionCookieValue,
 ): Promise<void> {
   const { session } = ctx;
   const s = ctx.settings;
   if (s.SESSION_SAVE_EVERY_REQUEST && session.key !== null) await session.load();
-  if (session.accessed) patchVary(headers, ['Cookie']);
+  if (session.accessed) changes.varyCookie = true;
   if (ctx.hadSessionCookie && session.isEmpty) {
-    headers.append('Set-Cookie', deleteCookieHeader(s.SESSION_COOKIE_NAME, sessionCookieOptions(ctx)));
+    changes.cookies.push(deleteCookieHeader(s.SESSION_COOKIE_NAME, sessionCookieOptions(ctx)));
     return;
   }
   if (!(session.modified || s.SESSION_SAVE_EVERY_REQUEST) || session.isEmpty || status >= 500) return;
@@ -74,7 +84,7 @@ async function commitSession<User extends AuthUser>(
         maxAge: await session.getExpiryAge(),
         expires: await session.getExpiryDate(),
       });
-  headers.append('Set-Cookie', cookie);
+  changes.cookies.push(cookie);
 }
 
 /**
@@ -82,7 +92,7 @@ async function commitSession<User extends AuthUser>(
  * carry it; a top-level link may), Secure when the session cookie is, on the session cookie's path
  * and domain; persistent until the series ends, whatever `SESSION_EXPIRE_AT_BROWSER_CLOSE` says.
  */
-function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, headers: Headers): void {
+function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, changes: HeaderChanges): void {
   const change = ctx.remember.change;
   if (change === null) return;
   const s = ctx.settings;
@@ -94,12 +104,11 @@ function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, header
     sameSite: 'Lax',
   };
   if (change.value === null) {
-    headers.append('Set-Cookie', deleteCookieHeader(REMEMBER_COOKIE_NAME, options));
+    changes.cookies.push(deleteCookieHeader(REMEMBER_COOKIE_NAME, options));
     return;
   }
   const maxAge = Math.max(0, Math.floor((change.expiresAt.getTime() - ctx.auth.clock.now()) / 1000));
-  headers.append(
-    'Set-Cookie',
+  changes.cookies.push(
     serializeCookie(REMEMBER_COOKIE_NAME, change.value, { ...options, maxAge, expires: change.expiresAt }),
   );
 }
@@ -107,7 +116,7 @@ function commitRemember<User extends AuthUser>(ctx: RequestContext<User>, header
 function commitCsrf<User extends AuthUser>(
   ctx: RequestContext<User>,
   status: number,
-  headers: Headers,
+  changes: HeaderChanges,
 ): void {
   // A server error shows no form that would need the token (a view that failed after asking for
   // one, e.g. while the store is down): like the session, the CSRF cookie is not written then.
@@ -115,8 +124,7 @@ function commitCsrf<User extends AuthUser>(
   const secret = ctx.csrf.cookieToSet();
   if (secret === null) return;
   const s = ctx.settings;
-  headers.append(
-    'Set-Cookie',
+  changes.cookies.push(
     serializeCookie(s.CSRF_COOKIE_NAME, secret, {
       maxAge: s.CSRF_COOKIE_AGE,
       expires: new Date(ctx.auth.clock.now() + s.CSRF_COOKIE_AGE * 1000),
@@ -127,26 +135,35 @@ function commitCsrf<User extends AuthUser>(
       sameSite: s.CSRF_COOKIE_SAMESITE,
     }),
   );
-  patchVary(headers, ['Cookie']);
+  changes.varyCookie = true;
+}
+
+function write(headers: Headers, changes: HeaderChanges): void {
+  for (const cookie of changes.cookies) headers.append('Set-Cookie', cookie);
+  if (changes.varyCookie) patchVary(headers, ['Cookie']);
+  if (changes.noStore) headers.set('Cache-Control', 'no-store, private');
 }
 
 /**
- * `response` itself when its headers can be changed (every Response a view builds), else a copy:
- * ones from fetch() or Response.redirect() have immutable headers. Re-wrapping every response would
- * turn string bodies into streams, which servers send more slowly.
+ * Writes `changes` into `response`'s headers, or, when they cannot be changed (a Response from
+ * fetch() or Response.redirect() has immutable headers; there is no way to ask, so the first write
+ * is the test), into a copy. Re-wrapping every response would turn string bodies into streams,
+ * which servers send more slowly.
  */
-function withMutableHeaders(response: Response): Response {
+function applyChanges(response: Response, changes: HeaderChanges): Response {
+  if (changes.cookies.length === 0 && !changes.varyCookie && !changes.noStore) return response;
   try {
-    // There is no way to ask a Headers object for its guard; writing a probe header is the test.
-    response.headers.set('X-Latchkey-Probe', '1');
-    response.headers.delete('X-Latchkey-Probe');
+    write(response.headers, changes);
     return response;
-  } catch {
-    return new Response(response.body, {
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    const copy = new Response(response.body, {
       status: response.status,
       statusText: response.statusText,
       headers: new Headers(response.headers),
     });
+    write(copy.headers, changes);
+    return copy;
   }
 }
 
@@ -159,16 +176,15 @@ export async function commitResponse<User extends AuthUser>(
   response: Response,
   cookieValue: SessionCookieValue,
 ): Promise<Response> {
-  const out = withMutableHeaders(response);
-  await commitMessages(ctx, out.headers);
+  const changes: HeaderChanges = { cookies: [], varyCookie: false, noStore: false };
+  const status = response.status;
+  await commitMessages(ctx, changes);
   // Django's response order (MessageMiddleware, CsrfViewMiddleware, then SessionMiddleware): the
   // session cookie comes last, which clients that keep one cookie per response rely on.
-  commitCsrf(ctx, out.status, out.headers);
-  commitRemember(ctx, out.headers);
-  await commitSession(ctx, out.status, out.headers, cookieValue);
-  if (ctx.isAuthenticated && !out.headers.has('Cache-Control')) {
-    // INVARIANTS 8: whatever a view forgot, a page rendered for a user is not stored anywhere.
-    out.headers.set('Cache-Control', 'no-store, private');
-  }
-  return out;
+  commitCsrf(ctx, status, changes);
+  commitRemember(ctx, changes);
+  await commitSession(ctx, status, changes, cookieValue);
+  // INVARIANTS 8: whatever a view forgot, a page rendered for a user is not stored anywhere.
+  changes.noStore = ctx.isAuthenticated && !response.headers.has('Cache-Control');
+  return applyChanges(response, changes);
 }
