@@ -49,13 +49,20 @@ export interface EncodedMessageCookie {
   readonly unstored: Message[];
 }
 
+/** JSON shorter than this is not compressed (a cookie's 4 KiB limit only matters well above it). */
+const COMPRESS_MIN_BYTES = 512;
+
 function sign(payload: unknown[], options: MessageCookieCodecOptions): string {
   if (options.signing !== undefined) return options.signing.sign(payload);
   return dumps(payload, {
     secret: options.secret,
     fallbacks: options.fallbacks ?? [],
     salt: MESSAGES_SALT,
+    // Django compresses whenever zlib makes the value shorter; a one-line message is a few dozen
+    // bytes, for which setting up a deflate stream cost more than the whole rest of the cookie.
+    // Short values go out plain (Django reads both), longer ones compressed as before.
     compress: true,
+    compressMinBytes: COMPRESS_MIN_BYTES,
     clock: options.clock,
   });
 }
