@@ -17,7 +17,7 @@ import { getMigrations } from 'better-auth/db/migration';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { announceReady, portFromEnv, requireEnv } from './listen.js';
-import { BENCH_USER, renderDashboard, renderLoginPage } from './page.js';
+import { BENCH_USER, renderDashboard, renderLoginPage, SHOWN_LAST_LOGIN } from './page.js';
 import { hasherFromEnv, peerPasswords } from './peer-passwords.js';
 
 const port = portFromEnv();
@@ -49,14 +49,18 @@ await auth.api.signUpEmail({
 
 const app = new Hono();
 app.get('/limit/', async (c) =>
-  c.html(await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: null })),
+  c.html(
+    await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN }),
+  ),
 );
 app.on(['GET', 'POST'], '/api/auth/*', (c) => auth.handler(c.req.raw));
 app.get('/dashboard/', async (c) => {
   const found = await auth.api.getSession({ headers: c.req.raw.headers });
   if (found === null) return c.redirect('/accounts/login/?next=/dashboard/', 302);
   c.header('Cache-Control', NEVER_CACHE);
-  return c.html(await renderDashboard({ username: found.user.name, csrfToken: '', lastLogin: null }));
+  return c.html(
+    await renderDashboard({ username: found.user.name, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN }),
+  );
 });
 app.get('/accounts/login/', async (c) => {
   c.header('Cache-Control', NEVER_CACHE);

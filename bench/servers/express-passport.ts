@@ -15,7 +15,7 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { createClient } from 'redis';
 import { announceReady, portFromEnv, requireEnv } from './listen.js';
-import { BENCH_USER, renderDashboard, renderLoginPage } from './page.js';
+import { BENCH_USER, renderDashboard, renderLoginPage, SHOWN_LAST_LOGIN } from './page.js';
 import { hasherFromEnv, peerPasswords } from './peer-passwords.js';
 import { openPeerUsers, type PeerUser } from './peer-users.js';
 
@@ -48,7 +48,9 @@ app.disable('x-powered-by');
 app.get('/limit/', async (_req, res) => {
   res
     .type('html')
-    .send(await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: null }));
+    .send(
+      await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN }),
+    );
 });
 app.use(express.urlencoded({ extended: false }));
 app.use(
@@ -70,7 +72,9 @@ app.get('/dashboard/', async (req, res) => {
     return;
   }
   res.set('Cache-Control', 'max-age=0, no-cache, no-store, must-revalidate, private');
-  res.type('html').send(await renderDashboard({ username: user.username, csrfToken: '', lastLogin: null }));
+  res
+    .type('html')
+    .send(await renderDashboard({ username: user.username, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN }));
 });
 app.get('/accounts/login/', async (_req, res) => {
   res.set('Cache-Control', 'max-age=0, no-cache, no-store, must-revalidate, private');

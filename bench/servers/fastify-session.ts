@@ -16,7 +16,7 @@ import { RedisStore } from 'connect-redis';
 import Fastify from 'fastify';
 import { createClient } from 'redis';
 import { announceReady, portFromEnv, requireEnv } from './listen.js';
-import { BENCH_USER, renderDashboard, renderLoginPage } from './page.js';
+import { BENCH_USER, renderDashboard, renderLoginPage, SHOWN_LAST_LOGIN } from './page.js';
 import { hasherFromEnv, peerPasswords } from './peer-passwords.js';
 import { openPeerUsers } from './peer-users.js';
 
@@ -39,7 +39,7 @@ const NEVER_CACHE = 'max-age=0, no-cache, no-store, must-revalidate, private';
 const app = Fastify();
 app.get('/limit/', async (_request, reply) => {
   reply.type('text/html; charset=utf-8');
-  return renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: null });
+  return renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN });
 });
 await app.register(async (scope) => {
   await scope.register(fastifyFormbody);
@@ -66,7 +66,7 @@ await app.register(async (scope) => {
     return renderDashboard({
       username: user.username,
       csrfToken: await reply.generateCsrf(),
-      lastLogin: null,
+      lastLogin: SHOWN_LAST_LOGIN,
     });
   });
   scope.get('/accounts/login/', async (_request, reply) => {

@@ -19,7 +19,7 @@ import { loginUrlFor } from '../../src/views/redirects.js';
 import { loginPages, logoutPages, renderLatchkeyDashboard } from './latchkey-pages.js';
 import { setupLatchkey } from './latchkey-setup.js';
 import { announceReady, portFromEnv } from './listen.js';
-import { BENCH_USER, renderDashboard } from './page.js';
+import { BENCH_USER, renderDashboard, SHOWN_LAST_LOGIN } from './page.js';
 
 const port = portFromEnv();
 const setup = await setupLatchkey();
@@ -31,7 +31,9 @@ app.disable('x-powered-by');
 app.get('/limit/', async (_req, res) => {
   res
     .type('html')
-    .send(await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: null }));
+    .send(
+      await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN }),
+    );
 });
 app.use(latchkeyExpress(latchkey));
 app.all(

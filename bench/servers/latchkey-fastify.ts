@@ -14,7 +14,7 @@ import { loginUrlFor } from '../../src/views/redirects.js';
 import { loginPages, logoutPages, renderLatchkeyDashboard } from './latchkey-pages.js';
 import { setupLatchkey } from './latchkey-setup.js';
 import { announceReady, portFromEnv } from './listen.js';
-import { BENCH_USER, renderDashboard } from './page.js';
+import { BENCH_USER, renderDashboard, SHOWN_LAST_LOGIN } from './page.js';
 
 const port = portFromEnv();
 const setup = await setupLatchkey();
@@ -24,7 +24,7 @@ const app = Fastify();
 // S0: a route outside the scope Latchkey is registered in, so none of its hooks run for it.
 app.get('/limit/', async (_request, reply) => {
   reply.type('text/html; charset=utf-8');
-  return renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: null });
+  return renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN });
 });
 await app.register(async (scope) => {
   await scope.register(latchkeyFastify, { latchkey });

@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import { createApp } from '../../app/routes.js';
 import { setupLatchkey } from './latchkey-setup.js';
 import { announceReady, portFromEnv } from './listen.js';
-import { BENCH_USER, renderDashboard } from './page.js';
+import { BENCH_USER, renderDashboard, SHOWN_LAST_LOGIN } from './page.js';
 
 const port = portFromEnv();
 const setup = await setupLatchkey();
@@ -19,7 +19,9 @@ const app = createApp(setup.latchkey);
 // S0: the framework's ceiling, the same page with no session middleware in front of it.
 const limit = new Hono();
 limit.get('/limit/', async (c) =>
-  c.html(await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: null })),
+  c.html(
+    await renderDashboard({ username: BENCH_USER.username, csrfToken: '', lastLogin: SHOWN_LAST_LOGIN }),
+  ),
 );
 
 const server = serve(

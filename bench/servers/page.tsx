@@ -20,7 +20,13 @@ export interface DashboardFields {
  * res.send(await renderDashboard({ username: 'alice', csrfToken: '', lastLogin: null }));
  */
 export async function renderDashboard(fields: DashboardFields): Promise<string> {
-  const frame = { title: 'Dashboard', username: fields.username, csrfToken: fields.csrfToken, messages: [] };
+  const frame = {
+    title: 'Dashboard',
+    username: fields.username,
+    csrfToken: fields.csrfToken,
+    messages: [],
+    nonce: null,
+  };
   const page = (
     <Layout frame={frame}>
       <Dashboard username={fields.username} lastLogin={fields.lastLogin} now={new Date()} />
@@ -35,7 +41,7 @@ export async function renderDashboard(fields: DashboardFields): Promise<string> 
  * res.send(await renderLoginPage({ csrfToken: '' }));
  */
 export async function renderLoginPage(fields: { readonly csrfToken: string }): Promise<string> {
-  const frame = { title: 'Log in', username: null, csrfToken: null, messages: [] };
+  const frame = { title: 'Log in', username: null, csrfToken: null, messages: [], nonce: null };
   const page = (
     <Layout frame={frame}>
       <LoginForm csrfToken={fields.csrfToken} next={null} username="" error={null} />
@@ -43,6 +49,13 @@ export async function renderLoginPage(fields: { readonly csrfToken: string }): P
   );
   return `<!doctype html>${await page.toString()}`;
 }
+
+/**
+ * The last login a dashboard shows where the stack keeps none (S0 and the peers): the server's
+ * start, about when the benchmark logs in. Latchkey shows its user's real `last_login`, so every
+ * contender renders the same page, "Logged in N minutes ago (date)", not a shorter one.
+ */
+export const SHOWN_LAST_LOGIN = new Date();
 
 /** The user every benchmark logs in as, and the password it types. */
 export const BENCH_USER = {
