@@ -56,7 +56,8 @@ export function latchkeyWeb<User extends AuthUser, Info = unknown>(
   const { pipeline } = latchkey;
   const maxBodySize = latchkey.settings.DATA_UPLOAD_MAX_MEMORY_SIZE;
   return (request, info) => {
-    // The runtime owns the URL (and so the Host the pipeline checks against ALLOWED_HOSTS).
+    // Latchkey reads a clone (the CSRF token, its views' forms), so the body is still the handler's
+    // (a SvelteKit form action reads it). The URL, and so the host checked, is the runtime's.
     const own = fromWebRequest(request.body === null ? request : request.clone(), {
       maxBodySize,
       clientIp: options.clientIp?.(request, info) ?? null,

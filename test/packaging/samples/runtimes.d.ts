@@ -3,7 +3,8 @@
  * that the samples type-check without those runtimes or packages installed (issue 15 item 13). They
  * mirror the real declarations' shapes (`bun-types`, Deno's `lib.deno.ns.d.ts`, `@sveltejs/kit`) for
  * the members used, nothing more: a sample that type-checks here was checked against this copy,
- * not against the runtime. Next.js route handlers need no types of their own.
+ * not against the runtime (docs/frameworks.md says which real versions they were last checked
+ * against by hand). Next.js route handlers need no types of their own.
  */
 
 declare namespace Bun {
@@ -12,14 +13,19 @@ declare namespace Bun {
     port: number;
     family: 'IPv4' | 'IPv6';
   }
-  interface Server {
+  interface Server<WebSocketData> {
     requestIP(request: Request): SocketAddress | null;
+    upgrade(request: Request, options?: { data?: WebSocketData }): boolean;
   }
-  function serve(options: {
-    port?: number;
+  function serve<WebSocketData = undefined>(options: {
+    port?: string | number;
     hostname?: string;
-    fetch(this: Server, request: Request, server: Server): Response | Promise<Response>;
-  }): Server;
+    fetch(
+      this: Server<WebSocketData>,
+      request: Request,
+      server: Server<WebSocketData>,
+    ): Response | Promise<Response>;
+  }): Server<WebSocketData>;
 }
 
 declare namespace Deno {
