@@ -11,6 +11,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { latchkeyErrorHandler, latchkeyExpress } from '../../src/adapters/express.js';
 import { latchkeyFastify } from '../../src/adapters/fastify.js';
 import { type LatchkeyEnv, latchkeyMiddleware } from '../../src/adapters/hono.js';
+import { latchkeyWeb } from '../../src/adapters/web.js';
 import type { User } from '../../src/auth/users/user.js';
 import type { HttpRequest } from '../../src/http/request.js';
 import { listen } from './apps/express.js';
@@ -79,6 +80,13 @@ const adapters: Record<string, (h: Harness) => Promise<Send>> = {
         payload: 'a=1',
       });
       return { status: response.statusCode, body: response.body };
+    };
+  },
+  async web(h) {
+    const handle = latchkeyWeb(h.latchkey, () => new Response('accepted'), { csrfExempt: exempt });
+    return async (path) => {
+      const response = await handle(new Request(`http://localhost${path}`, FORGED), undefined);
+      return { status: response.status, body: await response.text() };
     };
   },
 };

@@ -1,5 +1,5 @@
 /**
- * Per-route options of the pipeline on all three adapters: a route marked `csrfExempt` takes an
+ * Per-route options of the pipeline on every adapter: a route marked `csrfExempt` takes an
  * unsafe request without a token (INVARIANTS 6: only that route), and a guard sees `public`.
  */
 import type { AddressInfo } from 'node:net';
@@ -10,6 +10,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { latchkeyExpress } from '../../src/adapters/express.js';
 import { latchkeyFastify } from '../../src/adapters/fastify.js';
 import { latchkeyMiddleware } from '../../src/adapters/hono.js';
+import { latchkeyWeb } from '../../src/adapters/web.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { defineSettings } from '../../src/core/settings.js';
 import { type Guard, routeTable } from '../../src/http/routes.js';
@@ -81,10 +82,18 @@ async function fastify(): Promise<Fetch> {
   return (path, init) => fetch(`http://localhost:${port}${path}`, init);
 }
 
+async function web(): Promise<Fetch> {
+  const handle = latchkeyWeb(latchkey, () => new Response('ran'), {
+    routes: (r) => (r.url.pathname === '/hooks/b' ? { csrfExempt: true, public: true } : undefined),
+  });
+  return (path, init) => handle(new Request(`http://localhost${path}`, init), undefined);
+}
+
 describe.each([
   ['hono', hono],
   ['express', expressApp],
   ['fastify', fastify],
+  ['web', web],
 ] as const)('route options on %s', (_name, build) => {
   let call: Fetch;
   test('INVARIANTS 6: exempt routes (app table, adapter option) take a POST without a token; others do not', async () => {

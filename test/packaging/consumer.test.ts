@@ -2,8 +2,9 @@
  * Issue 15 item 2: the package as a consumer meets it. `npm pack`s the tarball, installs it into one
  * empty project with the repository's own versions of Hono, Express, Fastify, Kysely, pg and argon2
  * — and without better-sqlite3, ioredis or mysql2 — type-checks the consumer's code with
- * `skipLibCheck: false`, and runs a real login and logout on each framework over PostgreSQL. A
- * missing optional peer is one line naming the package and its install command.
+ * `skipLibCheck: false`, and runs a real login and logout on each framework over PostgreSQL (and on
+ * `latchkey/web`, served by @hono/node-server). A missing optional peer is one line naming the
+ * package and its install command.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { ensureBuilt } from './build.js';
 import { loginAndLogout } from './flow.js';
 
 const PASSWORD = 'consumer test password 1';
-const FRAMEWORKS = ['hono', 'express', 'fastify'] as const;
+const FRAMEWORKS = ['hono', 'express', 'fastify', 'web'] as const;
 /** What the consumer installs besides the tarball, at the versions the repository locks. */
 const INSTALLED = [
   'hono',

@@ -3,8 +3,7 @@
  * `res.redirect`, `res.write` then `res.end`, `next(err)`, `req.body` — with Latchkey's own views
  * through `latchkeyView`. It listens on a real socket (port 0) and is reached with `fetch`.
  */
-import { request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import express, { type Express } from 'express';
 import {
   latchkeyErrorHandler,
@@ -29,6 +28,7 @@ import {
   STREAM_CHUNKS,
   viewOptions,
 } from './pages.js';
+import { type Listening, listening, socketFixture } from './socket.js';
 
 /** Builds the Express app. */
 export function createExpressApp({ latchkey, gates }: Harness): Express {
@@ -117,40 +117,9 @@ export function createExpressApp({ latchkey, gates }: Harness): Express {
   return app;
 }
 
-/** A request for another host than the server's: `fetch` cannot send a chosen `Host`, so plain HTTP. */
-function requestWithHost(port: number, request: Request): Promise<Response> {
-  const url = new URL(request.url);
-  return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        path: url.pathname + url.search,
-        method: request.method,
-        headers: { host: url.host },
-      },
-      (incoming) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-        incoming.on('end', () =>
-          resolve(new Response(Buffer.concat(chunks), { status: incoming.statusCode ?? 500 })),
-        );
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end();
-  });
-}
-
 /** Starts `app` on 127.0.0.1, port 0. */
-export async function listen(app: Express): Promise<{ server: Server; origin: string; port: number }> {
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(0, '127.0.0.1', (error?: Error) =>
-      error ? reject(error) : resolve(listening),
-    );
-  });
-  const { port } = server.address() as AddressInfo;
-  return { server, origin: `http://127.0.0.1:${port}`, port };
+export function listen(app: Express): Promise<Listening> {
+  return listening(createServer(app));
 }
 
 /**
@@ -160,24 +129,5 @@ export async function listen(app: Express): Promise<{ server: Server; origin: st
  */
 export async function createExpressFixture(): Promise<ConformanceFixture> {
   const harness = await createHarness();
-  const { server, origin, port } = await listen(createExpressApp(harness));
-  return {
-    ...harness,
-    origin,
-    async request(request) {
-      if (new URL(request.url).origin !== origin) return requestWithHost(port, request);
-      const body = ['GET', 'HEAD'].includes(request.method) ? undefined : await request.arrayBuffer();
-      return fetch(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body,
-        redirect: 'manual',
-      });
-    },
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await harness.close();
-    },
-  };
+  return socketFixture(harness, await listen(createExpressApp(harness)));
 }

@@ -20,6 +20,7 @@ import {
   dashboardBody,
   renderPage,
   STREAM_CHUNKS,
+  streamBody,
   viewOptions,
 } from './pages.js';
 
@@ -58,15 +59,7 @@ function createApp({ latchkey, gates }: Harness): Hono<LatchkeyEnv<User>> {
   });
   app.get('/stream/', async (c) => {
     await c.get('latchkey').session.set('streamed', STREAM_CHUNKS.length);
-    const chunks = [...STREAM_CHUNKS];
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        const chunk = chunks.shift();
-        if (chunk === undefined) controller.close();
-        else controller.enqueue(new TextEncoder().encode(chunk));
-      },
-    });
-    return c.body(body, 200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    return c.body(streamBody(), 200, { 'Content-Type': 'text/plain; charset=utf-8' });
   });
   app.post('/boom/', async (c) => {
     const ctx = c.get('latchkey');

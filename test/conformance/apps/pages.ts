@@ -96,3 +96,15 @@ export async function cartItems<User extends AuthUser>(ctx: RequestContext<User>
 
 /** The chunks `GET /stream/` sends, one at a time. */
 export const STREAM_CHUNKS: readonly string[] = ['first chunk;', 'second chunk;', 'last chunk.'];
+
+/** {@link STREAM_CHUNKS} as a WHATWG stream, one chunk per pull (for the fetch-style apps). */
+export function streamBody(): ReadableStream<Uint8Array> {
+  const chunks = [...STREAM_CHUNKS];
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const chunk = chunks.shift();
+      if (chunk === undefined) controller.close();
+      else controller.enqueue(new TextEncoder().encode(chunk));
+    },
+  });
+}

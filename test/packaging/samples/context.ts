@@ -4,7 +4,7 @@
  * each fragment type-checks on its own against the built package (issue 15 item 1). Excluded from
  * the repository's tsconfig: it imports `latchkey`, which resolves to `dist/` only once built.
  */
-import type { Clock, Latchkey, LatchkeyConfig, SessionStore } from 'latchkey';
+import type { Clock, Latchkey, LatchkeyConfig, RequestContext, SessionStore } from 'latchkey';
 import type { User as UserModel } from 'latchkey/users';
 import type { LoginViewOptions, LogoutViewOptions } from 'latchkey/views';
 
@@ -19,6 +19,8 @@ declare global {
   const renderLoggedOut: LogoutViewOptions<UserModel>['renderLoggedOut'];
   function escapeHtml(text: string): string;
   function logoutButton(token: string): string;
+  /** The fetch-style app of docs/frameworks.md ("Fetch-style runtimes"), served by Bun and Deno. */
+  function app(request: Request, ctx: RequestContext<UserModel>): Promise<Response>;
   /** The store a reader writes and tests with the exported conformance suite. */
   const MyStore: new (options: { clock: Clock }) => SessionStore;
 }
