@@ -14,6 +14,9 @@ const UNITS: readonly [Intl.RelativeTimeFormatUnit, number][] = [
   ['minute', 60],
 ];
 
+/** Most phrases and texts kept before the memo starts over. */
+const MEMO_MAX = 1024;
+
 const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
 const utc = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
@@ -26,9 +29,23 @@ export function relativeTime(date: Date, now: Date): string {
   const seconds = (date.getTime() - now.getTime()) / 1000;
   if (Math.abs(seconds) < 45) return 'just now';
   for (const [unit, size] of UNITS) {
-    if (Math.abs(seconds) >= size * 0.95) return relative.format(Math.round(seconds / size), unit);
+    if (Math.abs(seconds) >= size * 0.95) return inWords(Math.round(seconds / size), unit);
   }
-  return relative.format(Math.round(seconds / 60), 'minute');
+  return inWords(Math.round(seconds / 60), 'minute');
+}
+
+/** "3 minutes ago" for (-3, 'minute'), formatted once per pair (a page shows the same few). */
+const phrases = new Map<string, string>();
+
+function inWords(value: number, unit: Intl.RelativeTimeFormatUnit): string {
+  const key = `${value} ${unit}`;
+  let phrase = phrases.get(key);
+  if (phrase === undefined) {
+    phrase = relative.format(value, unit);
+    if (phrases.size >= MEMO_MAX) phrases.clear();
+    phrases.set(key, phrase);
+  }
+  return phrase;
 }
 
 /**
@@ -36,7 +53,6 @@ export function relativeTime(date: Date, now: Date): string {
  * every request, and `Intl.DateTimeFormat#format` costs a few microseconds each time.
  */
 const utcTexts = new Map<number, string>();
-const UTC_TEXTS_MAX = 1024;
 
 /**
  * The short UTC form the page shows until the script shows the reader's local time.
@@ -48,7 +64,7 @@ export function utcText(date: Date): string {
   let text = utcTexts.get(ms);
   if (text === undefined) {
     text = `${utc.format(date)} UTC`;
-    if (utcTexts.size >= UTC_TEXTS_MAX) utcTexts.clear();
+    if (utcTexts.size >= MEMO_MAX) utcTexts.clear();
     utcTexts.set(ms, text);
   }
   return text;
