@@ -6,7 +6,6 @@ import { type Context, Hono } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { type LatchkeyEnv, latchkeyMiddleware } from '../src/adapters/hono.js';
 import type { User } from '../src/auth/users/user.js';
-import type { RequestContext } from '../src/http/context.js';
 import type { Latchkey } from '../src/latchkey.js';
 import { createMailer } from '../src/mail/mailer.js';
 import { Outbox } from '../src/mail/outbox.js';
@@ -50,7 +49,6 @@ import {
   SetPasswordForm,
 } from './templates/password-reset.js';
 
-type Ctx = RequestContext<User>;
 /** The app's Hono environment: Latchkey's request context and the response's CSP nonce. */
 type AppEnv = { Variables: LatchkeyEnv<User>['Variables'] & CspVariables };
 type C = Context<AppEnv>;

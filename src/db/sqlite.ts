@@ -17,6 +17,35 @@ export interface BetterSqlite3Database {
   prepare(sql: string): SqliteStatement;
   pragma(source: string): unknown;
   close(): unknown;
+  /** Whether a transaction is open on the connection (SQLite's autocommit mode is off). */
+  readonly inTransaction: boolean;
+}
+
+/**
+ * Runs a read on the connection at once, without Kysely's executor, or returns `null` when it
+ * cannot: a transaction is open (Kysely holds the connection across awaits, and a read now would
+ * see its uncommitted writes), or the statement is busy (a stream is reading it).
+ */
+export type SqliteReader = (
+  sql: string,
+  parameters: readonly unknown[],
+) => { readonly rows: unknown[] } | null;
+
+/** The reader of each Kysely instance {@link openSqlite} made (not of copies with plugins). */
+const readers = new WeakMap<object, SqliteReader>();
+
+/**
+ * The synchronous reader of a database opened by {@link openSqlite}, or `null` for any other
+ * Kysely instance (another dialect, or a copy made with `withPlugin`, whose plugins would not see
+ * the rows). Kysely's executor takes about twenty promises for one query (connection provider,
+ * mutex, result plugins); with async hooks on (AsyncLocalStorage, used by Hono's JSX among others)
+ * each costs bookkeeping, and a read by primary key on every authenticated request paid more for
+ * them than for SQLite. The SQL is still built and compiled by Kysely.
+ * @example
+ * const rows = sqliteReaderOf(db)?.(sql, [id])?.rows ?? (await db.executeQuery(query)).rows;
+ */
+export function sqliteReaderOf(db: object): SqliteReader | null {
+  return readers.get(db) ?? null;
 }
 
 type BetterSqlite3 = new (filename: string) => BetterSqlite3Database;
@@ -77,5 +106,13 @@ export function openSqlite<DB = Database>(filename: string): Kysely<DB> {
     database.close();
     throw error;
   }
-  return new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  const cached = withStatementCache(database);
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cached }) });
+  readers.set(db, (sql, parameters) => {
+    if (database.inTransaction) return null;
+    const statement = cached.prepare(sql) as SqliteStatement & { readonly busy?: boolean };
+    if (statement.busy === true || !statement.reader) return null;
+    return { rows: statement.all(parameters) };
+  });
+  return db;
 }

@@ -7,6 +7,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import { type Clock, systemClock } from '../core/clock.js';
 import { CreateError, LatchkeyError, StoreUnavailableError, UpdateError } from '../core/errors.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { readRows } from '../db/read-rows.js';
 import { type Database, type SessionTable, toMillis } from '../db/schema.js';
 import type {
   ClearExpiredOptions,
@@ -91,6 +92,8 @@ export class KyselySessionStore implements SessionStore {
   readonly #db: Kysely<Database>;
   readonly #clock: Clock;
   readonly #destroyOnClose: boolean;
+  /** The load's SQL, compiled once: it runs on every request that carries a session cookie. */
+  #loadSql: string | undefined;
 
   constructor(options: KyselySessionStoreOptions) {
     this.#db = options.db;
@@ -100,13 +103,19 @@ export class KyselySessionStore implements SessionStore {
 
   async load(key: string): Promise<SessionRecord | null> {
     const now = this.#clock.now();
-    const row = await runStoreOperation('load a session', () =>
-      this.#db
-        .selectFrom(TABLE)
-        .select(['session_data', 'expire_date', 'user_id'])
-        .where('session_key', '=', key)
-        .where('expire_date', '>', now)
-        .executeTakeFirst(),
+    this.#loadSql ??= this.#db
+      .selectFrom(TABLE)
+      .select(['session_data', 'expire_date', 'user_id'])
+      .where('session_key', '=', key)
+      .where('expire_date', '>', now)
+      .compile().sql;
+    const sql = this.#loadSql;
+    const [row] = await runStoreOperation('load a session', () =>
+      readRows<Pick<Selectable<SessionTable>, 'session_data' | 'expire_date' | 'user_id'>, Database>(
+        this.#db,
+        sql,
+        [key, now],
+      ),
     );
     return row === undefined ? null : toRecord(row);
   }

@@ -40,6 +40,39 @@ describe('UserRepository on a real SQLite file', () => {
     expect(source).toBe(users);
   });
 
+  test("a read by id never sees another request's uncommitted transaction, and waits for it", async () => {
+    const alice = await users.createUser({
+      username: 'alice',
+      email: '',
+      password: await makePassword('pw'),
+    });
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let inside: () => void = () => {};
+    const started = new Promise<void>((resolve) => {
+      inside = resolve;
+    });
+    const rolledBack = db
+      .transaction()
+      .execute(async (trx) => {
+        await trx.updateTable('latchkey_user').set({ is_active: 0 }).where('id', '=', alice.id).execute();
+        inside();
+        await held;
+        throw new Error('roll back');
+      })
+      .catch(() => 'rolled back');
+    await started;
+    const read = users.getById(String(alice.id));
+    release();
+    expect(await rolledBack).toBe('rolled back');
+    expect((await read)?.isActive).toBe(true);
+    // Outside a transaction the read is answered at once, with what is committed.
+    await db.updateTable('latchkey_user').set({ is_active: 0 }).where('id', '=', alice.id).execute();
+    expect((await users.getById(String(alice.id)))?.isActive).toBe(false);
+  });
+
   test('a created user reads back by id and by username with every field', async () => {
     const hash = await makePassword('correct horse battery');
     const created = await users.createUser({ username: 'alice', email: 'Alice@Example.COM', password: hash });

@@ -2,8 +2,9 @@
  * @module `UserRepository`: users, groups and permissions over Kysely, in SQL that runs unchanged
  * on SQLite, PostgreSQL and MySQL. It stores encoded hashes only; it never sees a plain password.
  */
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { type Clock, systemClock } from '../../core/clock.js';
+import { readRows } from '../../db/read-rows.js';
 import type { Database } from '../../db/schema.js';
 import type { UserSource } from '../types.js';
 import {
@@ -104,9 +105,9 @@ export class UserRepository implements UserSource<User> {
     // Every authenticated request reads its user: the query is compiled once (its SQL depends only
     // on the dialect), and each call binds its own id — no query tree built and compiled per request.
     this.#byIdSql ??= this.#db.selectFrom('latchkey_user').selectAll().where('id', '=', key).compile().sql;
-    const query = CompiledQuery.raw(this.#byIdSql, [key]) as CompiledQuery<UserRow>;
-    const result = await guard('load a user', () => this.#db.executeQuery(query));
-    const row = result.rows[0];
+    const sql = this.#byIdSql;
+    // On SQLite the read runs at once on the connection when no transaction holds it (read-rows.ts).
+    const [row] = await guard('load a user', () => readRows<UserRow, Database>(this.#db, sql, [key]));
     return row === undefined ? null : userFromRow(row);
   }
 
