@@ -4,6 +4,7 @@
  * password changed) ends the session; one signed with a fallback key is moved to the current key.
  */
 import type { Clock } from '../core/clock.js';
+import type { SessionData } from '../sessions/codec.js';
 import { AUTH_USER_ID_KEY, type Session } from '../sessions/session.js';
 import type { AuthMethod } from './scope.js';
 import type { AuthServices } from './services.js';
@@ -51,11 +52,14 @@ async function fromSession<User extends AuthUser>(
   session: Session,
 ): Promise<ResolvedUser<User>> {
   if (session.key === null) return ANONYMOUS;
-  const id = await session.get(AUTH_USER_ID_KEY);
+  // One load, then plain reads: every authenticated request passes here, and each awaited
+  // `session.get` is two more promises.
+  let data = await session.load();
+  const id = ownValue(data, AUTH_USER_ID_KEY);
   if (typeof id !== 'string') return ANONYMOUS;
   const user = await auth.users.getById(id);
   if (user === null || !user.isActive) return ANONYMOUS;
-  const match = verifySessionAuthHash(await session.get(AUTH_HASH_KEY), user, auth.keys);
+  const match = verifySessionAuthHash(ownValue(data, AUTH_HASH_KEY), user, auth.keys);
   if (match === 'mismatch') {
     // The password changed since this session logged in (or the hash was forged): end it.
     auth.logger.log('info', 'auth.session_hash_mismatch', { userId: user.id });
@@ -66,14 +70,20 @@ async function fromSession<User extends AuthUser>(
     // Signed with a key that is being rotated out: move the session to the current key.
     await session.cycleKey();
     await session.set(AUTH_HASH_KEY, auth.sessionAuthHash(user));
+    data = await session.load();
   }
-  await touch(auth.clock, session);
+  await touch(auth.clock, session, data);
   return { user, method: 'session' };
 }
 
+/** The session value under `name` if the data holds it itself (never Object.prototype's). */
+function ownValue(data: SessionData, name: string): unknown {
+  return Object.hasOwn(data, name) ? data[name] : undefined;
+}
+
 /** Refreshes "last seen" for the sessions page, at most once a minute (INVARIANTS 12 stays cheap). */
-async function touch(clock: Clock, session: Session): Promise<void> {
-  const meta = readSessionMeta(await session.load());
+async function touch(clock: Clock, session: Session, data: SessionData): Promise<void> {
+  const meta = readSessionMeta(data);
   const now = clock.now();
   if (meta !== null && now - meta.seen >= LAST_SEEN_INTERVAL_MS) {
     await session.set(SESSION_META_KEY, { ...meta, seen: now });
