@@ -8,10 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
-import { ConfigurationError } from '../src/core/errors.js';
-import { type Settings, settingsFromEnv } from '../src/core/settings.js';
-import { type DjangoSettings, djangoSettingsFromEnv } from '../src/django/settings.js';
-import { type RedisSettings, redisSettingsFromEnv } from '../src/stores/redis-settings.js';
+import { type DjangoSettings, djangoSettingsFromEnv } from '../src/django/index.js';
+import { ConfigurationError, type Settings, settingsFromEnv } from '../src/index.js';
+import { type RedisSettings, redisSettingsFromEnv } from '../src/stores/redis.js';
 
 /** Everything the app needs to start. */
 export interface AppConfig {

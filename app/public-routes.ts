@@ -3,7 +3,7 @@
  * required by default, so these are the only ones an anonymous visitor reaches. An exact path, or
  * a prefix ending in `*`.
  */
-import { type RouteOptions, routeTable } from '../src/http/routes.js';
+import { type RouteOptions, routeTable } from '../src/index.js';
 
 const open: RouteOptions = { public: true };
 

@@ -5,26 +5,30 @@
 import { type Context, Hono } from 'hono';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import { type LatchkeyEnv, latchkeyMiddleware } from '../src/adapters/hono.js';
-import type { User } from '../src/auth/users/user.js';
-import type { Latchkey } from '../src/latchkey.js';
-import { createMailer } from '../src/mail/mailer.js';
-import { Outbox } from '../src/mail/outbox.js';
-import { apiLoginView, apiLogoutView, apiMeView, csrfTokenView } from '../src/views/api.js';
-import { html } from '../src/views/html.js';
-import { loginView } from '../src/views/login.js';
-import { logoutView } from '../src/views/logout.js';
-import { passwordChangeView } from '../src/views/password-change.js';
-import { passwordResetView } from '../src/views/password-reset.js';
-import { passwordResetConfirmView } from '../src/views/password-reset-confirm.js';
-import { apiReauthenticateView, reauthenticateView } from '../src/views/reauthenticate.js';
-import { loginRequired, redirect } from '../src/views/redirects.js';
+import type { User } from '../src/auth/users/index.js';
+import type { Latchkey } from '../src/index.js';
+import { createMailer, Outbox } from '../src/mail/index.js';
 import {
+  apiLoginView,
+  apiLogoutView,
+  apiMeView,
+  apiReauthenticateView,
+  createTokenView,
+  csrfTokenView,
   forgetDeviceView,
+  html,
+  loginRequired,
+  loginView,
   logoutOthersView,
+  logoutView,
+  passwordChangeView,
+  passwordResetConfirmView,
+  passwordResetView,
+  reauthenticateView,
+  redirect,
   revokeSessionView,
   sessionsView,
-} from '../src/views/sessions.js';
-import { createTokenView } from '../src/views/tokens.js';
+} from '../src/views/index.js';
 import type { CspVariables } from './csp.js';
 import { securityHeaders } from './security-headers.js';
 import { favicon, localTimeScript, stylesheet } from './static.js';

@@ -4,29 +4,26 @@
  * authentication events, and the Latchkey instance.
  */
 import type { Kysely } from 'kysely';
-import { AuditLog } from '../src/audit/log.js';
-import { recordAuthEvents } from '../src/audit/subscribe.js';
-import { RememberTokenRepository } from '../src/auth/remember/repository.js';
-import { TokenRepository } from '../src/auth/tokens/repository.js';
-import type { PasswordService } from '../src/auth/types.js';
-import { UserRepository } from '../src/auth/users/repository.js';
-import type { User } from '../src/auth/users/user.js';
-import type { Clock } from '../src/core/clock.js';
-import { systemClock } from '../src/core/clock.js';
-import type { Logger } from '../src/core/logger.js';
-import { consoleLogger } from '../src/core/logger.js';
-import type { Settings } from '../src/core/settings.js';
+import { AuditLog, recordAuthEvents } from '../src/audit/index.js';
+import { RememberTokenRepository, TokenRepository } from '../src/auth/tokens/index.js';
+import { type User, UserRepository } from '../src/auth/users/index.js';
 import { openDatabase } from '../src/db/connect.js';
-import { migrateToLatest } from '../src/db/migrate.js';
-import type { Database } from '../src/db/schema.js';
-import { type DjangoMode, openDjangoMode } from '../src/django/mode.js';
-import type { DjangoSettings } from '../src/django/settings.js';
-import { createLatchkey, type Latchkey } from '../src/latchkey.js';
-import { createMailer, type Mailer } from '../src/mail/mailer.js';
-import { Outbox } from '../src/mail/outbox.js';
+import { type DjangoMode, type DjangoSettings, openDjangoMode } from '../src/django/index.js';
+import {
+  type Clock,
+  consoleLogger,
+  createLatchkey,
+  type Latchkey,
+  type Logger,
+  type PasswordService,
+  type Settings,
+  systemClock,
+} from '../src/index.js';
+import { createMailer, type Mailer, Outbox } from '../src/mail/index.js';
 import { openSessionStore } from '../src/stores/from-settings.js';
-import type { RedisSettings } from '../src/stores/redis-settings.js';
-import { loginRequiredByDefault } from '../src/views/login-required-by-default.js';
+import type { RedisSettings } from '../src/stores/redis.js';
+import { type Database, migrateToLatest } from '../src/stores/sqlite.js';
+import { loginRequiredByDefault } from '../src/views/index.js';
 import { publicRoutes } from './public-routes.js';
 import { renderErrorPage } from './templates/error-page.js';
 

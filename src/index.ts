@@ -1,8 +1,17 @@
-/** @module `latchkey`: settings, signing, and the session engine. Drivers live in their own subpaths. */
+/**
+ * @module `latchkey`: what an app needs every day — `createLatchkey` and its settings, the auth
+ * verbs (`authenticate`, `login`, `logout`, `logoutAll`, password change and reset), the request
+ * context, the typed errors, and the `Session`/`SessionStore` contract for custom stores.
+ * Everything else has its own subpath (`latchkey/views`, `latchkey/users`, `latchkey/mail`,
+ * `latchkey/signing`, …); internals are not exported. `test/packaging/public-api.txt` is the
+ * reviewed record of this surface.
+ */
 
+// The auth verbs (Django's `django.contrib.auth` functions).
 export { authenticate, type Credentials } from './auth/authenticate.js';
+// What the app plugs in: users, passwords, events, throttling, clock and logging.
 export { AuthEventEmitter, type AuthEvents, type EventOrigin } from './auth/events.js';
-export { AUTH_TIME_KEY, confirmPassword, isFresh, markFresh } from './auth/fresh.js';
+export { confirmPassword, isFresh, markFresh } from './auth/fresh.js';
 export { type LoginOptions, login } from './auth/login.js';
 export { logout } from './auth/logout.js';
 export {
@@ -16,8 +25,7 @@ export { changePassword, updateSessionAuthHash } from './auth/password-change.js
 export {
   canReset,
   defaultResetMail,
-  INTERNAL_RESET_SESSION_TOKEN,
-  RESET_URL_TOKEN,
+  type RequestResetOptions,
   type ResetMail,
   type ResetMailContext,
   requestPasswordReset,
@@ -34,31 +42,27 @@ export {
   defaultPasswordService,
   type PasswordServiceOptions,
 } from './auth/password-service.js';
-export * from './auth/remember/index.js';
-export { type ResolvedUser, resolveUser } from './auth/resolve-user.js';
 export type { AuthMethod, AuthScope } from './auth/scope.js';
-export { type AuthServices, createAuthServices } from './auth/services.js';
-export { AUTH_HASH_KEY, sessionAuthHash, verifySessionAuthHash } from './auth/session-hash.js';
-export { startSession } from './auth/start-session.js';
+export type { AuthServices } from './auth/services.js';
 export { createLoginThrottle, type LoginThrottle } from './auth/throttle.js';
 export { MemoryThrottleStore, type ThrottleStore } from './auth/throttle-store.js';
-export { type AuthorizationToken, parseAuthorization } from './auth/tokens/header.js';
 export type { AuthUser, PasswordService, TokenSource, UserSource } from './auth/types.js';
 export type { UserSession, UserSessions } from './auth/user-sessions.js';
-export { type Clock, createManualClock, type ManualClock, systemClock } from './core/clock.js';
-export { type CookieOptions, deleteCookieHeader, parseCookies, serializeCookie } from './core/cookies.js';
+export { type Clock, systemClock } from './core/clock.js';
+// Typed errors: `switch (error.code)` over `LatchkeyErrorCode` is exhaustive-checkable.
 export {
   BadSignatureError,
   ConfigurationError,
   CreateError,
+  LATCHKEY_ERROR_CODES,
   LatchkeyError,
+  type LatchkeyErrorCode,
   SessionInterruptedError,
   SignatureExpiredError,
   StoreUnavailableError,
   UpdateError,
 } from './core/errors.js';
 export { consoleLogger, type Logger, type LogLevel, silentLogger } from './core/logger.js';
-export { isSafeMethod, SAFE_METHODS } from './core/methods.js';
 export {
   defaultSettings,
   defineSettings,
@@ -68,44 +72,25 @@ export {
   type Settings,
   settingsFromEnv,
 } from './core/settings.js';
-export {
-  b62Decode,
-  b62Encode,
-  constantTimeEquals,
-  dumps,
-  loads,
-  Signer,
-  saltedHmac,
-  TimestampSigner,
-} from './core/signing.js';
-export { createClientIpResolver, resolveClientIp } from './http/client-ip.js';
+export { BadRequestError } from './http/bad-request.js';
+// The request, its context and the routing table.
 export { type ErrorRenderer, RequestContext } from './http/context.js';
-export { defaultRenderError } from './http/error-response.js';
-export type { Exchange } from './http/exchange.js';
-export { clearSiteData, NEVER_CACHE, neverCache, patchVary } from './http/headers.js';
-export { isAllowedHost } from './http/hosts.js';
-export { Pipeline } from './http/pipeline.js';
-export { BadRequestError, fromWebRequest, type HttpRequest, type WebRequestOptions } from './http/request.js';
+export {
+  type ApiErrorBody,
+  type ApiErrorCode,
+  defaultRenderError,
+  wantsJson,
+} from './http/error-response.js';
+export { NEVER_CACHE, neverCache } from './http/headers.js';
+export type { HttpRequest } from './http/request.js';
 export { type Guard, type RouteOptions, type RouteOptionsOf, routeTable } from './http/routes.js';
 export { isSafeRedirectUrl, safeRedirectTarget } from './http/safe-url.js';
-export { createLatchkey, Latchkey, type LatchkeyConfig, wantsJson } from './latchkey.js';
-export { addressProblem, parseAddress } from './mail/address.js';
-export { BadMessageError, createMailer, type EmailMessage, type Mailer } from './mail/mailer.js';
-export { Outbox } from './mail/outbox.js';
-export { createSignedCodec, type SessionCodec, type SessionData } from './sessions/codec.js';
-export { generateSessionKey, isValidSessionKey } from './sessions/keys.js';
-export { hashSessionKey } from './sessions/public-id.js';
-export {
-  AUTH_USER_ID_KEY,
-  createSessionEngine,
-  EXPIRY_KEY,
-  type Expiry,
-  Session,
-  type SessionContext,
-  type SessionEngine,
-  type SessionPolicy,
-  sessionPolicyOf,
-} from './sessions/session.js';
+// The app object and its settings.
+export { createLatchkey, Latchkey, type LatchkeyConfig } from './latchkey.js';
+
+// Sessions, and the contract a custom store implements (run `latchkey/testing`'s conformance suite).
+export type { SessionCodec, SessionData } from './sessions/codec.js';
+export { type Expiry, Session } from './sessions/session.js';
 export type {
   DeleteUserSessionsOptions,
   SessionRecord,

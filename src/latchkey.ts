@@ -70,12 +70,13 @@ export interface LatchkeyConfig<User extends AuthUser = AuthUser> {
 }
 
 /**
- * The app-wide instance. Adapters map their framework onto {@link Latchkey.pipeline}.
+ * The app-wide instance. Adapters map their framework onto its request pipeline.
  * @example
  * const latchkey = createLatchkey({ settings, sessionStore, users });
  */
 export class Latchkey<User extends AuthUser = AuthUser> {
   readonly settings: Settings;
+  /** @internal The session engine the pipeline opens sessions with. */
   readonly engine: SessionEngine;
   readonly users: UserSource<User>;
   readonly passwords: PasswordService;
@@ -92,7 +93,10 @@ export class Latchkey<User extends AuthUser = AuthUser> {
   readonly passwordValidators: readonly PasswordValidator[];
   /** What authentication needs at run time; every request's context carries it as `ctx.auth`. */
   readonly auth: AuthServices<User>;
-  /** The request pipeline. */
+  /**
+   * @internal The request pipeline the adapters map onto; apps use an adapter, or
+   * {@link Latchkey.begin}/{@link Latchkey.finish} outside one.
+   */
   readonly pipeline: Pipeline<User>;
   readonly #renderError: ErrorRenderer;
 

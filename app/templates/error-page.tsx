@@ -3,8 +3,7 @@
  * as every page, a heading a person understands, the one-line reason, and a way back. API calls
  * keep Latchkey's `{"error"}` JSON. Nothing of the request is echoed but through JSX escaping.
  */
-import type { HttpRequest } from '../../src/http/request.js';
-import { wantsJson } from '../../src/latchkey.js';
+import { type HttpRequest, wantsJson } from '../../src/index.js';
 import { Layout } from './layout.js';
 
 const HEADINGS: Readonly<Record<number, string>> = {

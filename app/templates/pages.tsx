@@ -1,7 +1,6 @@
 /** @module The reference app's page bodies. Every string is escaped by JSX; no raw HTML from requests. */
 import type { FC } from 'hono/jsx';
-import type { ReauthenticatePage } from '../../src/views/reauthenticate.js';
-import type { DeviceEntry, SessionEntry } from '../../src/views/sessions.js';
+import type { DeviceEntry, ReauthenticatePage, SessionEntry } from '../../src/views/index.js';
 import { describeDevice } from './device.js';
 import { ErrorList, NewPasswordFields } from './fields.js';
 import { Ago, AgoWithDate } from './time.js';

@@ -4,16 +4,14 @@
  *
  *   node --import tsx examples/express/server.ts     # then open http://127.0.0.1:3000/
  *
- * In your own app the imports are `latchkey`, `latchkey/express`, `latchkey/views`, ….
+ * Each import is a package entry point (`src/index.js` is `latchkey`, `src/views/index.js` is
+ * `latchkey/views`, …), so in your own app only the specifiers change.
  */
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import { latchkeyErrorHandler, latchkeyExpress, latchkeyView } from '../../src/adapters/express.js';
 import { type User, UserRepository } from '../../src/auth/users/index.js';
-import { defineSettings } from '../../src/core/settings.js';
-import type { RequestContext } from '../../src/http/context.js';
-import { NEVER_CACHE } from '../../src/http/headers.js';
-import { createLatchkey } from '../../src/latchkey.js';
+import { createLatchkey, defineSettings, NEVER_CACHE, type RequestContext } from '../../src/index.js';
 import { createKyselySessionStore, openSqlite } from '../../src/stores/sqlite.js';
 import { loginUrlFor, loginView, logoutView } from '../../src/views/index.js';
 

@@ -1,9 +1,55 @@
 /** @module Typed errors with stable string codes; each keeps its `cause`. */
 
+/**
+ * Every `code` a {@link LatchkeyError} can carry. A new code is a change to the public API: add it
+ * here (src/core/errors.test.ts checks that each one listed is thrown somewhere). Grouped by origin.
+ * @example
+ * if (error instanceof LatchkeyError && error.code === 'LATCHKEY_STORE_UNAVAILABLE') return retryLater();
+ */
+export const LATCHKEY_ERROR_CODES = [
+  // Settings, peers and set-up.
+  'LATCHKEY_CONFIGURATION',
+  'LATCHKEY_PEER_MISSING',
+  'LATCHKEY_ADAPTER_MISSING',
+  'LATCHKEY_DATABASE_UNSUPPORTED',
+  'LATCHKEY_MIGRATION',
+  'LATCHKEY_INVALID_ARGUMENT',
+  'LATCHKEY_CLI',
+  // Signing.
+  'LATCHKEY_BAD_SIGNATURE',
+  'LATCHKEY_SIGNATURE_EXPIRED',
+  // Sessions and the store protocol.
+  'LATCHKEY_STORE_CREATE',
+  'LATCHKEY_STORE_UPDATE',
+  'LATCHKEY_STORE_UNAVAILABLE',
+  'LATCHKEY_SESSION_INTERRUPTED',
+  'LATCHKEY_KEY_SPACE',
+  'LATCHKEY_CLIENT_SIDE_STORE',
+  // Requests.
+  'LATCHKEY_BAD_REQUEST',
+  'LATCHKEY_BODY_TOO_LARGE',
+  'LATCHKEY_BODY_CONSUMED',
+  // Users, groups and passwords.
+  'LATCHKEY_INVALID_USER_FIELD',
+  'LATCHKEY_DUPLICATE_USERNAME',
+  'LATCHKEY_DUPLICATE_GROUP',
+  'LATCHKEY_UNKNOWN_USER',
+  'LATCHKEY_UNKNOWN_GROUP',
+  'LATCHKEY_HASHER_UNKNOWN',
+  'LATCHKEY_HASHER_BAD_SALT',
+  'LATCHKEY_HASHER_BAD_PASSWORD',
+  'LATCHKEY_HASHER_FAILED',
+  // Mail.
+  'LATCHKEY_BAD_MESSAGE',
+] as const;
+
+/** One of {@link LATCHKEY_ERROR_CODES}: the type of {@link LatchkeyError.code}. */
+export type LatchkeyErrorCode = (typeof LATCHKEY_ERROR_CODES)[number];
+
 /** Base class of every error Latchkey throws on purpose. `code` is stable and safe to log. */
 export class LatchkeyError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: LatchkeyErrorCode;
+  constructor(code: LatchkeyErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -28,7 +74,7 @@ export class BadSignatureError extends LatchkeyError {
 
 /** A signed value was genuine but older than the allowed age. */
 export class SignatureExpiredError extends BadSignatureError {
-  override readonly code: string = 'LATCHKEY_SIGNATURE_EXPIRED';
+  override readonly code: LatchkeyErrorCode = 'LATCHKEY_SIGNATURE_EXPIRED';
 }
 
 /** Store protocol: `create` found the key already taken. The core retries with a fresh key. */

@@ -1,16 +1,13 @@
-/** @module `latchkey/csrf`: CSRF secrets, masked tokens, the request check and per-request state. */
+/**
+ * @module `latchkey/csrf`: the request check (`checkCsrf`) with its settings and rejection reasons
+ * (Django's `REASON_*`), the per-request state `ctx.csrf`, and the token constants. The masking and
+ * format helpers are internal, as they are in Django (`_mask_cipher_secret`, `_check_token_format`).
+ */
 export { type CsrfCheckInput, type CsrfSettings, checkCsrf } from './check.js';
-export {
-  type CsrfOriginSettings,
-  checkReferer,
-  isOriginVerified,
-  isSameDomain,
-  isTrustedOrigin,
-} from './origin.js';
+export { type CsrfOriginSettings, isSameDomain, isTrustedOrigin } from './origin.js';
 export {
   type CsrfReason,
   type CsrfRejection,
-  fillReason,
   REASON_BAD_ORIGIN,
   REASON_BAD_REFERER,
   REASON_CROSS_SITE,
@@ -21,19 +18,6 @@ export {
   REASON_MALFORMED_REFERER,
   REASON_NO_CSRF_COOKIE,
   REASON_NO_REFERER,
-  reject,
 } from './reasons.js';
-export { type CsrfState, createCsrfState } from './state.js';
-export {
-  CSRF_ALLOWED_CHARS,
-  CSRF_SECRET_LENGTH,
-  CSRF_TOKEN_LENGTH,
-  checkTokenFormat,
-  doesTokenMatch,
-  generateCsrfSecret,
-  isValidSecret,
-  maskSecret,
-  parseCsrfCookie,
-  type TokenFormatProblem,
-  unmaskToken,
-} from './tokens.js';
+export type { CsrfState } from './state.js';
+export { CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, CSRF_TOKEN_LENGTH } from './tokens.js';

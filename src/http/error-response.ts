@@ -7,6 +7,24 @@ import type { Logger } from '../core/logger.js';
 import type { ErrorRenderer } from './context.js';
 import { BadRequestError, type HttpRequest } from './request.js';
 
+/**
+ * The stable `code`s of JSON error bodies, for clients to branch on (most errors carry none: the
+ * status says enough).
+ */
+export type ApiErrorCode = 'reauthentication_required';
+
+/**
+ * Every JSON error Latchkey answers: `{"error": message}` with a 4xx or 503 status, plus a `code`
+ * where a client must tell two errors of one status apart.
+ * @example
+ * const body = (await response.json()) as ApiErrorBody;
+ * if (body.code === 'reauthentication_required') showPasswordPrompt();
+ */
+export interface ApiErrorBody {
+  readonly error: string;
+  readonly code?: ApiErrorCode;
+}
+
 /** Whether a client asked for JSON (an API call) rather than a page. */
 export function wantsJson(request: HttpRequest): boolean {
   return (
@@ -24,7 +42,8 @@ export function wantsJson(request: HttpRequest): boolean {
  */
 export function defaultRenderError(request: HttpRequest, status: number, message: string): Response {
   if (wantsJson(request)) {
-    return Response.json({ error: message }, { status, headers: { 'Cache-Control': 'no-store' } });
+    const body: ApiErrorBody = { error: message };
+    return Response.json(body, { status, headers: { 'Cache-Control': 'no-store' } });
   }
   const escaped = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return new Response(`<!doctype html><title>${status}</title><h1>${status}</h1><p>${escaped}</p>`, {

@@ -43,7 +43,7 @@ export interface MailerOptions {
   readonly write?: (text: string) => void;
 }
 
-type MailSettings = Pick<
+export type MailSettings = Pick<
   Settings,
   | 'EMAIL_BACKEND'
   | 'EMAIL_FILE_PATH'

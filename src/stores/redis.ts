@@ -390,3 +390,4 @@ export {
   createRedisSessionStore,
   FAIL_FAST_REDIS_OPTIONS,
 } from './redis-connect.js';
+export { DEFAULT_REDIS_URL, type RedisSettings, redisSettingsFromEnv } from './redis-settings.js';

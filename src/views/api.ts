@@ -8,6 +8,7 @@ import { login } from '../auth/login.js';
 import { logout } from '../auth/logout.js';
 import type { AuthUser } from '../auth/types.js';
 import type { RequestContext } from '../http/context.js';
+import type { ApiErrorBody } from '../http/error-response.js';
 import { NEVER_CACHE } from '../http/headers.js';
 import { BadRequestError } from '../http/request.js';
 import { MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH, throttleLogin, tooManyAttempts } from './login.js';
@@ -15,6 +16,15 @@ import { MAX_PASSWORD_LENGTH, MAX_USERNAME_LENGTH, throttleLogin, tooManyAttempt
 /** A JSON response that is never cached. */
 export function json(body: unknown, status = 200): Response {
   return Response.json(body, { status, headers: { 'Cache-Control': NEVER_CACHE } });
+}
+
+/**
+ * A JSON error that is never cached: `{"error": message}`, and `code` when given.
+ * @example
+ * return jsonError({ error: 'Method not allowed.' }, 405);
+ */
+export function jsonError(body: ApiErrorBody, status: number): Response {
+  return json(body, status);
 }
 
 /** Options shared by the API views: how a user is shown to clients. */
@@ -35,7 +45,7 @@ export async function apiLoginView<User extends AuthUser>(
   ctx: RequestContext<User>,
   options: ApiOptions<User>,
 ): Promise<Response> {
-  if (ctx.request.method !== 'POST') return json({ error: 'Method not allowed.' }, 405);
+  if (ctx.request.method !== 'POST') return jsonError({ error: 'Method not allowed.' }, 405);
   const body = await ctx.request.json();
   const { username, password, remember } = (body ?? {}) as {
     username?: unknown;
@@ -50,7 +60,7 @@ export async function apiLoginView<User extends AuthUser>(
   }
   const gate = await throttleLogin(ctx, username);
   if (!gate.allowed) {
-    const response = json({ error: tooManyAttempts(gate.retryAfter) }, 429);
+    const response = jsonError({ error: tooManyAttempts(gate.retryAfter) }, 429);
     response.headers.set('Retry-After', String(gate.retryAfter));
     return response;
   }
@@ -58,7 +68,7 @@ export async function apiLoginView<User extends AuthUser>(
     username.length <= MAX_USERNAME_LENGTH && password.length <= MAX_PASSWORD_LENGTH
       ? await authenticate(ctx, { username, password })
       : null;
-  if (user === null) return json({ error: 'Invalid username or password.' }, 401);
+  if (user === null) return jsonError({ error: 'Invalid username or password.' }, 401);
   await gate.succeeded();
   await login(ctx, user, { remember: remember === true });
   return json({ user: options.serializeUser(user) });
@@ -70,13 +80,13 @@ export async function apiMeView<User extends AuthUser>(
   options: ApiOptions<User>,
 ): Promise<Response> {
   const user = await ctx.user();
-  if (user === null) return json({ error: 'Authentication credentials were not provided.' }, 401);
+  if (user === null) return jsonError({ error: 'Authentication credentials were not provided.' }, 401);
   return json({ user: options.serializeUser(user) });
 }
 
 /** `POST /api/logout/`: logs out and flushes the session server-side. */
 export async function apiLogoutView<User extends AuthUser>(ctx: RequestContext<User>): Promise<Response> {
-  if (ctx.request.method !== 'POST') return json({ error: 'Method not allowed.' }, 405);
+  if (ctx.request.method !== 'POST') return jsonError({ error: 'Method not allowed.' }, 405);
   await logout(ctx);
   return json({ message: 'Logged out successfully' });
 }

@@ -1,5 +1,13 @@
 /** @module `latchkey/views`: framework-neutral views that return WHATWG `Response`s. */
-export { type ApiOptions, apiLoginView, apiLogoutView, apiMeView, csrfTokenView, json } from './api.js';
+export {
+  type ApiOptions,
+  apiLoginView,
+  apiLogoutView,
+  apiMeView,
+  csrfTokenView,
+  json,
+  jsonError,
+} from './api.js';
 export { html, methodNotAllowed } from './html.js';
 export {
   INVALID_LOGIN,

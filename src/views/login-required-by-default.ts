@@ -7,7 +7,7 @@
 import type { AuthUser } from '../auth/types.js';
 import { wantsJson } from '../http/error-response.js';
 import type { Guard } from '../http/routes.js';
-import { json } from './api.js';
+import { jsonError } from './api.js';
 import { loginUrlFor, redirect } from './redirects.js';
 
 /** The error of an anonymous API call (Django REST framework's `NotAuthenticated`). */
@@ -26,6 +26,6 @@ export function loginRequiredByDefault<User extends AuthUser = AuthUser>(): Guar
     const { request, settings } = ctx;
     if (request.url.pathname === new URL(settings.LOGIN_URL, request.url).pathname) return null;
     if ((await ctx.user()) !== null) return null;
-    return wantsJson(request) ? json({ error: NOT_AUTHENTICATED }, 401) : redirect(loginUrlFor(ctx));
+    return wantsJson(request) ? jsonError({ error: NOT_AUTHENTICATED }, 401) : redirect(loginUrlFor(ctx));
   };
 }

@@ -7,9 +7,9 @@
 import { confirmPassword, isFresh } from '../auth/fresh.js';
 import type { AuthUser } from '../auth/types.js';
 import type { RequestContext } from '../http/context.js';
-import { wantsJson } from '../http/error-response.js';
+import { type ApiErrorCode, wantsJson } from '../http/error-response.js';
 import { BadRequestError } from '../http/request.js';
-import { json } from './api.js';
+import { json, jsonError } from './api.js';
 import { html, methodNotAllowed } from './html.js';
 import { MAX_PASSWORD_LENGTH, throttleLogin, tooManyAttempts } from './login.js';
 import { loginRequired, loginUrlFor, redirect, safeNext, safeQueryNext } from './redirects.js';
@@ -17,7 +17,7 @@ import { loginRequired, loginUrlFor, redirect, safeNext, safeQueryNext } from '.
 /** Where the re-authentication page lives (../shared/CONTRACT.md). */
 export const REAUTHENTICATE_URL = '/accounts/reauthenticate/';
 /** The stable `code` of the JSON 403, for clients to branch on. */
-export const REAUTH_REQUIRED_CODE = 'reauthentication_required';
+export const REAUTH_REQUIRED_CODE: ApiErrorCode = 'reauthentication_required';
 /** The error shown for a wrong password. */
 export const WRONG_PASSWORD = 'Your password was entered incorrectly. Please enter it again.';
 
@@ -38,13 +38,13 @@ export async function reauthRequired<User extends AuthUser>(
   const json403 = wantsJson(ctx.request);
   if ((await ctx.user()) === null) {
     return json403
-      ? json({ error: 'Authentication credentials were not provided.' }, 401)
+      ? jsonError({ error: 'Authentication credentials were not provided.' }, 401)
       : redirect(loginUrlFor(ctx));
   }
   if (await isFresh(ctx)) return null;
   if (json403) {
     const seconds = ctx.settings.REAUTH_MAX_AGE;
-    return json(
+    return jsonError(
       {
         error: `Re-authentication required: this action needs a password login within the last ${seconds} seconds. Log in again (POST /api/login/) or confirm your password (POST /api/reauthenticate/).`,
         code: REAUTH_REQUIRED_CODE,
@@ -108,10 +108,10 @@ export async function reauthenticateView<User extends AuthUser>(
 export async function apiReauthenticateView<User extends AuthUser>(
   ctx: RequestContext<User>,
 ): Promise<Response> {
-  if (ctx.request.method !== 'POST') return json({ error: 'Method not allowed.' }, 405);
+  if (ctx.request.method !== 'POST') return jsonError({ error: 'Method not allowed.' }, 405);
   const user = await ctx.user();
   if (user === null || ctx.authMethod !== 'session') {
-    return json({ error: 'Re-authentication needs a logged-in session (POST /api/login/).' }, 401);
+    return jsonError({ error: 'Re-authentication needs a logged-in session (POST /api/login/).' }, 401);
   }
   const { password } = ((await ctx.request.json()) ?? {}) as { password?: unknown };
   if (typeof password !== 'string' || password === '') {
@@ -119,12 +119,12 @@ export async function apiReauthenticateView<User extends AuthUser>(
   }
   const gate = await throttleLogin(ctx, user.username);
   if (!gate.allowed) {
-    const response = json({ error: tooManyAttempts(gate.retryAfter) }, 429);
+    const response = jsonError({ error: tooManyAttempts(gate.retryAfter) }, 429);
     response.headers.set('Retry-After', String(gate.retryAfter));
     return response;
   }
   if (password.length > MAX_PASSWORD_LENGTH || !(await confirmPassword(ctx, user, password))) {
-    return json({ error: WRONG_PASSWORD }, 401);
+    return jsonError({ error: WRONG_PASSWORD }, 401);
   }
   await gate.succeeded();
   return json({ reauthenticated: true });

@@ -5,15 +5,15 @@
  */
 import type { AuthUser } from '../auth/types.js';
 import type { RequestContext } from '../http/context.js';
-import { json } from './api.js';
+import { json, jsonError } from './api.js';
 import { reauthRequired } from './reauthenticate.js';
 
 /** Makes a token for the logged-in user: 201 `{"token": "..."}`. */
 export async function createTokenView<User extends AuthUser>(ctx: RequestContext<User>): Promise<Response> {
-  if (ctx.request.method !== 'POST') return json({ error: 'Method not allowed.' }, 405);
+  if (ctx.request.method !== 'POST') return jsonError({ error: 'Method not allowed.' }, 405);
   const user = await ctx.user();
-  if (user === null) return json({ error: 'Authentication credentials were not provided.' }, 401);
-  if (ctx.auth.tokens === null) return json({ error: 'API tokens are not enabled.' }, 404);
+  if (user === null) return jsonError({ error: 'Authentication credentials were not provided.' }, 401);
+  if (ctx.auth.tokens === null) return jsonError({ error: 'API tokens are not enabled.' }, 404);
   // A new credential is a sensitive action: 403 `reauthentication_required` unless the login is fresh.
   const stale = await reauthRequired(ctx);
   if (stale) return stale;

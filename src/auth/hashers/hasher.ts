@@ -2,7 +2,7 @@
  * @module The password hasher contract (Django's `BasePasswordHasher`) and what every hasher shares:
  * salts, salt-entropy checks, masking for summaries, UTF-8 encoding and the hashing error.
  */
-import { LatchkeyError } from '../../core/errors.js';
+import { LatchkeyError, type LatchkeyErrorCode } from '../../core/errors.js';
 import { randomString } from '../../sessions/keys.js';
 
 /**
@@ -41,11 +41,7 @@ export interface PasswordHasher {
 }
 
 /** Stable codes of {@link PasswordHashingError}. */
-export type PasswordHashingErrorCode =
-  | 'LATCHKEY_HASHER_UNKNOWN'
-  | 'LATCHKEY_HASHER_BAD_SALT'
-  | 'LATCHKEY_HASHER_BAD_PASSWORD'
-  | 'LATCHKEY_HASHER_FAILED';
+export type PasswordHashingErrorCode = Extract<LatchkeyErrorCode, `LATCHKEY_HASHER_${string}`>;
 
 /**
  * Making a password hash failed: an unknown hasher, a salt the format cannot hold, or the hashing
