@@ -12,7 +12,7 @@ import type { RequestContext } from '../http/context.js';
 import type { Exchange } from '../http/exchange.js';
 import { checkFieldCount, MULTIPART_FORM, parseMultipartForm } from '../http/multipart.js';
 import { formObject, requestUrl } from '../http/node.js';
-import { headerEntries, headersFromNode } from '../http/node-response.js';
+import { commitAdditions, commitInput } from '../http/node-response.js';
 import type { Pipeline } from '../http/pipeline.js';
 import {
   BadRequestError,
@@ -94,12 +94,6 @@ function fromFastifyRequest(request: FastifyRequest, clientIp: string | null): H
   };
 }
 
-function setReplyHeaders(reply: FastifyReply, headers: Headers): void {
-  for (const name of Object.keys(reply.getHeaders())) if (!headers.has(name)) reply.removeHeader(name);
-  reply.removeHeader('set-cookie');
-  for (const [name, value] of headerEntries(headers)) reply.header(name, value);
-}
-
 async function discard(payload: unknown): Promise<void> {
   if (payload instanceof Response) await payload.body?.cancel();
   else if (typeof payload === 'object' && payload !== null && 'destroy' in payload) {
@@ -116,11 +110,12 @@ async function commitReply(
 ): Promise<unknown> {
   const web = payload instanceof Response ? payload : null;
   const status = web?.status ?? reply.statusCode;
-  const headers = web === null ? headersFromNode(reply.getHeaders()) : web.headers;
+  const headers = web === null ? commitInput((name) => reply.getHeader(name)) : web.headers;
   const out = await pipeline.commit(ctx, new Response(null, { status, headers }));
   if (out.body === null && out.status === status) {
     if (web === null) {
-      setReplyHeaders(reply, out.headers);
+      // Fastify appends a `set-cookie` value to the reply's own cookies.
+      for (const [name, value] of commitAdditions(headers, out.headers)) reply.header(name, value);
       return payload;
     }
     return new Response(web.body, { status, statusText: web.statusText, headers: out.headers });

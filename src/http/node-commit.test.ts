@@ -48,26 +48,44 @@ describe('holdUntilCommitted', () => {
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
   });
 
-  test('writeHead’s headers, in each of Node’s forms, reach the commit and the client', async () => {
+  test('writeHead’s headers, in each of Node’s forms, reach the client; the commit reads Vary and Cache-Control and adds to them', async () => {
     const heads: string[] = [];
     const response = await serve(
       {
         needed: () => true,
         async commit(head) {
           heads.push([...head.headers].map(([name, value]) => `${name}=${value}`).join('&'));
-          return head;
+          const headers = new Headers(head.headers);
+          headers.set('vary', 'Accept, Cookie');
+          headers.append('set-cookie', 'd=3');
+          return new Response(null, { status: head.status, headers });
         },
       },
       (res) => {
         res
-          .writeHead(202, 'Accepted Later', ['x-a', '1', 'set-cookie', 'c=1', 'set-cookie', 'c=2'])
+          .writeHead(202, 'Accepted Later', [
+            'x-a',
+            '1',
+            'vary',
+            'Accept',
+            'cache-control',
+            'no-store',
+            'set-cookie',
+            'c=1',
+            'set-cookie',
+            'c=2',
+          ])
           .end('done');
       },
     );
     expect(response.status).toBe(202);
     expect(response.statusText).toBe('Accepted Later');
-    expect(heads).toEqual(['set-cookie=c=1&set-cookie=c=2&x-a=1']);
-    expect(response.headers.getSetCookie()).toEqual(['c=1', 'c=2']);
+    // Only what the commit reads: not a copy of every header, which it would ignore.
+    expect(heads).toEqual(['cache-control=no-store&vary=Accept']);
+    expect(response.headers.getSetCookie()).toEqual(['c=1', 'c=2', 'd=3']);
+    expect(response.headers.get('x-a')).toBe('1');
+    expect(response.headers.get('vary')).toBe('Accept, Cookie');
+    expect(response.headers.get('cache-control')).toBe('no-store');
   });
 
   test('a replacement is sent instead; later writes are dropped but their callbacks still run', async () => {

@@ -6,7 +6,7 @@
  * and saves in parallel with the body; here the save is awaited first (INVARIANTS 1 and 10).
  */
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import { headerEntries, headersFromNode, replaceHeaders } from './node-response.js';
+import { commitAdditions, commitInput, headerEntries } from './node-response.js';
 
 /** How a response is committed; see {@link holdUntilCommitted}. */
 export interface CommitHooks {
@@ -83,11 +83,13 @@ export function holdUntilCommitted(res: ServerResponse, hooks: CommitHooks): voi
     res.emit('drain');
   };
   const settle = async (status: number): Promise<void> => {
-    const out = await hooks.commit(
-      new Response(null, { status, headers: headersFromNode(res.getHeaders()) }),
-    );
+    const headers = commitInput((name) => res.getHeader(name));
+    const out = await hooks.commit(new Response(null, { status, headers }));
     if (out.body !== null || out.status !== status) return replace(out);
-    replaceHeaders(res, out.headers);
+    for (const [name, value] of commitAdditions(headers, out.headers)) {
+      if (name === 'set-cookie') res.appendHeader(name, value);
+      else res.setHeader(name, value);
+    }
     pass();
     if (!res.writableNeedDrain) res.emit('drain');
   };

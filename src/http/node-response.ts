@@ -31,14 +31,37 @@ export function headerEntries(headers: Headers): [name: string, value: string | 
   return entries;
 }
 
+/** The response headers the commit reads: whether caching was decided, and `Vary`. */
+const COMMIT_READS = ['cache-control', 'vary'] as const;
+
 /**
- * Makes a response's headers exactly `headers`: sets each, removes the ones `headers` lacks.
+ * The headers to commit a framework's reply with: only those the commit reads (`commit.ts`), not a
+ * copy of every header, which the commit would ignore and the adapter would then write back.
  * @example
- * replaceHeaders(res, committed.headers);
+ * const out = await pipeline.commit(ctx, new Response(null, { status, headers: commitInput((n) => res.getHeader(n)) }));
  */
-export function replaceHeaders(res: ServerResponse, headers: Headers): void {
-  for (const name of res.getHeaderNames()) if (!headers.has(name)) res.removeHeader(name);
-  for (const [name, value] of headerEntries(headers)) res.setHeader(name, value);
+export function commitInput(get: (name: string) => string | number | readonly string[] | undefined): Headers {
+  const headers = new Headers();
+  for (const name of COMMIT_READS) {
+    const value = get(name);
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : String(value));
+  }
+  return headers;
+}
+
+/**
+ * What the commit added to {@link commitInput}'s headers: its cookies (to append to the reply's
+ * own), and `Vary` and `Cache-Control` where it changed them.
+ */
+export function commitAdditions(before: Headers, after: Headers): [name: string, value: string | string[]][] {
+  const changes: [string, string | string[]][] = [];
+  for (const name of COMMIT_READS) {
+    const value = after.get(name);
+    if (value !== null && value !== before.get(name)) changes.push([name, value]);
+  }
+  const cookies = after.getSetCookie();
+  if (cookies.length > 0) changes.push(['set-cookie', cookies]);
+  return changes;
 }
 
 /** Resolves when the response can take more data, or will never take any (finished, closed). */
