@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,18 @@ describe('results sections of the READMEs', () => {
     const once = readFileSync(files.bench, 'utf8');
     updateReadme(latest, files);
     expect(readFileSync(files.bench, 'utf8')).toBe(once);
+  });
+
+  test("the tables are already as the project's formatter writes them (npm run lint passes after a run)", () => {
+    const files = readmes();
+    writeFileSync(files.bench, '# Benchmarks\n\n<!-- bench:results:start -->\n<!-- bench:results:end -->\n');
+    updateReadme(latest, files);
+    const written = readFileSync(files.bench, 'utf8');
+    const formatted = execFileSync('node_modules/.bin/biome', ['format', '--stdin-file-path=bench.md'], {
+      input: written,
+      encoding: 'utf8',
+    });
+    expect(formatted).toBe(written);
   });
 
   test('a file without the markers, or missing, is left alone', () => {

@@ -194,16 +194,29 @@ export function renderMarkdown(results: BenchResults, only?: readonly string[]):
   const out = [`\`${machineLine(results.machine)}\``, ''];
   const wanted = (title: string): boolean => only === undefined || only.some((o) => title.startsWith(o));
   for (const raw of buildTables(results).filter((t) => wanted(t.title))) {
-    const table = dropEmptyColumns(raw);
-    const escapeCell = (s: string): string => s.replace(/\|/g, '\\|');
-    out.push(`**${table.title}**`, '');
-    out.push(`| ${table.head.map(escapeCell).join(' | ')} |`);
-    const numeric = (i: number): boolean =>
-      i > 0 && table.rows.every((r) => /^[\d,.×n/a—-]*$/.test(r[i] ?? ''));
-    out.push(`| ${table.head.map((_, i) => (numeric(i) ? '---:' : '---')).join(' | ')} |`);
-    for (const row of table.rows) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
-    out.push('');
+    out.push(`**${raw.title}**`, '', ...markdownTable(dropEmptyColumns(raw)), '');
   }
   out.push(`\`${results.headline}\``);
   return out.join('\n');
+}
+
+/**
+ * A table's Markdown lines, padded the way the project's formatter (Biome) leaves them, so a run
+ * that rewrites the READMEs leaves `npm run lint` passing: numeric columns right-aligned, every
+ * column at least 3 wide.
+ */
+function markdownTable(table: Table): string[] {
+  const escapeCell = (s: string): string => s.replace(/\|/g, '\\|');
+  const head = table.head.map(escapeCell);
+  const rows = table.rows.map((row) => head.map((_, i) => escapeCell(row[i] ?? '')));
+  const numeric = head.map((_, i) => i > 0 && table.rows.every((r) => /^[\d,.×n/a—-]*$/.test(r[i] ?? '')));
+  const length = (s: string): number => [...s].length;
+  const widths = head.map((h, i) => Math.max(3, length(h), ...rows.map((r) => length(r[i] ?? ''))));
+  const pad = (s: string, i: number): string => {
+    const fill = ' '.repeat((widths[i] ?? 0) - length(s));
+    return numeric[i] ? fill + s : s + fill;
+  };
+  const line = (cells: readonly string[]): string => `| ${cells.map(pad).join(' | ')} |`;
+  const rule = widths.map((w, i) => (numeric[i] ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)));
+  return [line(head), `| ${rule.join(' | ')} |`, ...rows.map(line)];
 }
