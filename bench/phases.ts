@@ -16,6 +16,7 @@ import {
   cycleTargets,
   limitTargets,
   progress,
+  type RunningContender,
   revokedAtLogout,
 } from './scenarios/http.js';
 import { memoryGrowth } from './scenarios/memory.js';
@@ -49,7 +50,7 @@ async function fleetOf(
   contenders: readonly Contender[],
   hasher: 'default' | 'fast',
   ctx: PhaseContext,
-): Promise<{ fleet: Fleet; running: { contender: Contender; origin: string }[] }> {
+): Promise<{ fleet: Fleet; running: RunningContender[] }> {
   progress(`starting ${contenders.length} servers (${hasher} hasher)`);
   const fleet = await startFleet(contenders, { hasher, redisUrl: ctx.redisUrl, workDir: ctx.workDir });
   ctx.cleanups.push(() => fleet.stop());
@@ -60,7 +61,7 @@ async function fleetOf(
   }
   const running = contenders.flatMap((contender) => {
     const server = fleet.servers.get(contender.name);
-    return server === undefined ? [] : [{ contender, origin: server.origin }];
+    return server === undefined ? [] : [{ contender, origin: server.origin, log: () => server.stderr() }];
   });
   return { fleet, running };
 }

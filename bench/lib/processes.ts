@@ -7,6 +7,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../../test/support/ports.js';
 
+/** How much of a process's standard output and error is kept (the last characters). */
+export const TAIL_CHARS = 4_000;
+
 /** A running child process and how to stop it. */
 export interface RunningProcess {
   readonly pid: number;
@@ -33,7 +36,7 @@ export async function startProcess(
   let errors = '';
   let out = '';
   child.stderr?.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString()).slice(-4_000);
+    errors = (errors + chunk.toString()).slice(-TAIL_CHARS);
   });
   const running: RunningProcess = {
     pid: child.pid ?? -1,
@@ -50,7 +53,7 @@ export async function startProcess(
       reject(new Error(`${options.label}: not ready after ${options.timeoutMs ?? 60_000} ms\n${errors}`));
     }, options.timeoutMs ?? 60_000);
     child.stdout?.on('data', (chunk: Buffer) => {
-      out = (out + chunk.toString()).slice(-4_000);
+      out = (out + chunk.toString()).slice(-TAIL_CHARS);
       if (options.readyLine.test(out)) {
         clearTimeout(timer);
         resolve();
@@ -67,6 +70,21 @@ export async function startProcess(
   });
   child.removeAllListeners('exit');
   return running;
+}
+
+/**
+ * What a process wrote between two readings of its output tail (`stdout()`/`stderr()` keep the
+ * last 4,000 characters): the new part, or, when the earlier tail rolled out, the later one from its
+ * first whole line.
+ * @example
+ * const before = server.stderr(); await runLoad(spec); const said = outputSince(before, server.stderr());
+ */
+export function outputSince(before: string, after: string): string {
+  if (after === before) return '';
+  const rolled = after.length >= TAIL_CHARS || !after.startsWith(before);
+  if (!rolled) return after.slice(before.length);
+  const newline = after.indexOf('\n');
+  return newline < 0 ? after : after.slice(newline + 1);
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

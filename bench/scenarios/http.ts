@@ -9,6 +9,7 @@ import type { Contender, Framework, Sequence } from '../contenders/contender.js'
 import { CookieJar } from '../lib/cookie-jar.js';
 import { type LoadResult, loadProblem, runLoad } from '../lib/load.js';
 import type { BenchOptions } from '../lib/options.js';
+import { outputSince } from '../lib/processes.js';
 import type { HttpRow } from '../lib/results.js';
 import { median } from '../lib/stats.js';
 
@@ -17,6 +18,15 @@ export interface Target {
   readonly name: string;
   readonly origin: string;
   readonly sequence: Sequence;
+  /** The server's latest standard error, shown beside a run that went wrong (a 503's cause). */
+  readonly log?: () => string;
+}
+
+/** A contender's running server, as the scenarios see it. */
+export interface RunningContender {
+  readonly contender: Contender;
+  readonly origin: string;
+  readonly log?: () => string;
 }
 
 /** Prints progress to standard error (standard output carries only the report). */
@@ -26,6 +36,14 @@ export function progress(line: string): void {
 
 function fmt(r: LoadResult): string {
   return `${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms`;
+}
+
+/** The first lines a server wrote during a run that went wrong (its cause usually comes first). */
+function excerpt(name: string, said: string): string {
+  const lines = said.split('\n');
+  const first = lines.slice(0, 3).map((line) => `    ${line.slice(0, 300)}`);
+  const more = lines.length > 3 ? [`    … ${lines.length} lines in all`] : [];
+  return [`  ${name} wrote during that run:`, ...first, ...more].join('\n');
 }
 
 /**
@@ -46,12 +64,15 @@ export async function alternate(
       const connections = sizing.connections ?? options.connections;
       const spec = { origin: target.origin, connections, ...target.sequence };
       await runLoad({ ...spec, seconds: options.warmupSeconds });
+      const logBefore = target.log?.() ?? '';
       const result = await runLoad({ ...spec, seconds });
       runs.get(target.name)?.push(result);
       const problem = loadProblem(result);
       progress(
         `${scenario} ${target.name} run ${round}/${options.runs}: ${fmt(result)}${problem ? ` (${problem})` : ''}`,
       );
+      const said = problem === null ? '' : outputSince(logBefore, target.log?.() ?? '').trim();
+      if (said !== '') progress(excerpt(target.name, said));
     }
   }
   return targets.map((target) => {
@@ -75,48 +96,48 @@ const page = (path: string, expect: number, cookie?: string): Sequence => ({
 });
 
 /** S0: the dashboard with no session, once per framework (on the first server of that framework). */
-export function limitTargets(running: readonly { contender: Contender; origin: string }[]): Target[] {
+export function limitTargets(running: readonly RunningContender[]): Target[] {
   const seen = new Set<Framework>();
   const targets: Target[] = [];
-  for (const { contender, origin } of running) {
+  for (const { contender, origin, log } of running) {
     if (seen.has(contender.framework)) continue;
     seen.add(contender.framework);
-    targets.push({ name: contender.framework, origin, sequence: page('/limit/', 200) });
+    targets.push({ name: contender.framework, origin, sequence: page('/limit/', 200), log });
   }
   return targets;
 }
 
 /** S1: the dashboard with a session logged in just before. */
-export async function authenticatedTargets(
-  running: readonly { contender: Contender; origin: string }[],
-): Promise<Target[]> {
+export async function authenticatedTargets(running: readonly RunningContender[]): Promise<Target[]> {
   const targets: Target[] = [];
-  for (const { contender, origin } of running) {
+  for (const { contender, origin, log } of running) {
     const jar = new CookieJar();
     await contender.login(origin, jar);
     const check = await send(origin, '/dashboard/', { jar: jar.clone() });
     if (check.status !== 200)
       throw new Error(`${contender.name}: dashboard answered ${check.status} after login`);
-    targets.push({ name: contender.name, origin, sequence: page('/dashboard/', 200, jar.header()) });
+    targets.push({ name: contender.name, origin, sequence: page('/dashboard/', 200, jar.header()), log });
   }
   return targets;
 }
 
 /** S2: the dashboard without a session (a redirect to the login page). */
-export function anonymousTargets(running: readonly { contender: Contender; origin: string }[]): Target[] {
-  return running.map(({ contender, origin }) => ({
+export function anonymousTargets(running: readonly RunningContender[]): Target[] {
+  return running.map(({ contender, origin, log }) => ({
     name: contender.name,
     origin,
     sequence: page('/dashboard/', 302),
+    log,
   }));
 }
 
 /** S3: login page, login, logout, again and again. */
-export function cycleTargets(running: readonly { contender: Contender; origin: string }[]): Target[] {
-  return running.map(({ contender, origin }) => ({
+export function cycleTargets(running: readonly RunningContender[]): Target[] {
+  return running.map(({ contender, origin, log }) => ({
     name: contender.name,
     origin,
     sequence: contender.cycle(origin),
+    log,
   }));
 }
 
