@@ -55,6 +55,7 @@ const results: BenchResults = {
       wrk === null
         ? 'autocannon 9 (wrk missing), one process (the orchestrator), keep-alive connections, no pipelining'
         : 'wrk 4 (C): one thread for fixed requests, one thread per connection for the S3 cycle (Lua); autocannon 9 only for S5 (fixed rate) and cycles wrk cannot drive; keep-alive, no pipelining',
+    servers: 'compiled by tsc (bench/tsconfig.json), run with node',
     s4Totals: options.s4Totals,
     s4Trials: options.s4Trials,
     s5LoadShare: options.s5LoadShare,

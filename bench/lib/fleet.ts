@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Contender } from '../contenders/contender.js';
+import { compiledServer, compileServers } from './build.js';
 import { type RunningServer, startServer } from './processes.js';
 
 /** Servers by contender name. */
@@ -31,6 +32,7 @@ export async function startFleet(
     nodeFlags?: readonly string[];
   },
 ): Promise<Fleet> {
+  await compileServers();
   const servers = new Map<string, RunningServer>();
   const failed = new Map<string, string>();
   const queue = [...contenders];
@@ -46,7 +48,10 @@ export async function startFleet(
       try {
         servers.set(
           c.name,
-          await startServer(c.script, env, { label: c.name, nodeFlags: options.nodeFlags ?? [] }),
+          await startServer(compiledServer(c.script), env, {
+            label: c.name,
+            nodeFlags: options.nodeFlags ?? [],
+          }),
         );
       } catch (error) {
         failed.set(c.name, (error as Error).message.split('\n').slice(0, 6).join(' | '));

@@ -102,7 +102,8 @@ export interface RunningServer extends RunningProcess {
 }
 
 /**
- * Starts `bench/servers/<file>` with `env`, on a free port, in production mode.
+ * Starts a benchmark server with `env`, on a free port, in production mode: a compiled `.js`
+ * (bench/lib/build.ts, as every run does) with plain `node`, a `.ts` through tsx.
  * @example
  * const server = await startServer('bench/servers/latchkey.ts', { STORE: 'redis', ... });
  */
@@ -114,7 +115,8 @@ export async function startServer(
   const port = await freePort();
   const child = await startProcess(
     process.execPath,
-    [...(options.nodeFlags ?? []), '--import', 'tsx', script],
+    // A compiled server (bench/lib/build.ts) runs as it is; TypeScript through tsx (bench/ab.ts).
+    [...(options.nodeFlags ?? []), ...(script.endsWith('.js') ? [] : ['--import', 'tsx']), script],
     {
       env: { ...process.env, NODE_ENV: 'production', ...env, PORT: String(port) },
       readyLine: /^ready$/m,
